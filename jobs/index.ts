@@ -1,0 +1,4 @@
+import type { JobDefinition } from "../src/jobs.ts";
+
+/** Every job the worker runs. Names are stable: queued jobs refer to them. */
+export const jobs: readonly JobDefinition[] = [];

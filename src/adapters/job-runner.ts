@@ -1,0 +1,148 @@
+import type pg from "pg";
+import { Agenda, InMemoryNotificationChannel, type Job } from "agenda";
+import { PostgresBackend } from "@agendajs/postgres-backend";
+import { MongoBackend } from "@agendajs/mongo-backend";
+import { AppError } from "../errors.ts";
+import type { JobContext, JobDefinition, JobQueue } from "../jobs.ts";
+import type { Logger } from "../types.ts";
+
+export interface JobRunner {
+  queue: JobQueue;
+  start(): Promise<void>;
+  /** stop taking jobs, let running ones finish their step, release the rest */
+  stop(timeoutMs?: number): Promise<void>;
+  readonly running: boolean;
+  /** the store answers */
+  healthy(): Promise<boolean>;
+}
+
+export interface JobRunnerOptions {
+  /** the pool the domain uses; Agenda's tables live in the same database */
+  pool: pg.Pool;
+  /** PGlite's multiplexer misroutes LISTEN/NOTIFY: poll and notify in-process */
+  embedded: boolean;
+  /** puts the queue on MongoDB instead (domain data stays in PostgreSQL) */
+  mongoUrl?: string;
+  lockLifetimeMs: number;
+  concurrency: number;
+  processEvery?: number;
+  jobs: readonly JobDefinition[];
+  context: Omit<JobContext, "touch" | "signal" | "queue">;
+  log: Logger;
+  name?: string;
+}
+
+export function createJobRunner(opts: JobRunnerOptions): JobRunner {
+  const backend = opts.mongoUrl
+    ? new MongoBackend({ address: opts.mongoUrl })
+    : new PostgresBackend({
+        pool: opts.pool,
+        // created by a migration: workers starting together race on CREATE TABLE
+        ensureSchema: false,
+        disableNotifications: opts.embedded,
+      });
+  const agenda = new Agenda({
+    backend,
+    name: opts.name ?? `mailsteward-${process.pid}`,
+    defaultLockLifetime: opts.lockLifetimeMs,
+    maxConcurrency: opts.concurrency,
+    defaultConcurrency: opts.concurrency,
+    processEvery: opts.processEvery ?? (opts.embedded ? 1000 : 5000),
+    removeOnComplete: true,
+    ...(opts.embedded && !opts.mongoUrl ? { notificationChannel: new InMemoryNotificationChannel() } : {}),
+  });
+  const stopping = new AbortController();
+  let running = false;
+  const known = new Map(opts.jobs.map((j) => [j.name, j]));
+
+  const queue: JobQueue = {
+    async now(name, data) {
+      assertKnown(name);
+      await agenda.now(name, data);
+    },
+    async at(when, name, data) {
+      assertKnown(name);
+      await agenda.schedule(when, name, data);
+    },
+    async cancel(name, data) {
+      assertKnown(name);
+      const { jobs } = await agenda.queryJobs({ name });
+      const matching = jobs.filter((j) => Object.entries(data).every(([k, v]) => (j.data as Record<string, unknown> | undefined)?.[k] === v));
+      let removed = 0;
+      for (const j of matching) removed += await agenda.cancel({ id: String(j._id) });
+      return removed;
+    },
+  };
+
+  function assertKnown(name: string): void {
+    if (!known.has(name)) throw new AppError("invalid_input", `unknown job "${name}"; known jobs: ${[...known.keys()].join(", ")}`);
+  }
+
+  for (const def of opts.jobs) {
+    agenda.define(
+      def.name,
+      async (job: Job<unknown>) => {
+        const parsed = def.payload.safeParse(job.attrs.data ?? {});
+        if (!parsed.success) {
+          throw new AppError("invalid_input", `job ${def.name}: bad payload: ${parsed.error.issues.map((i) => `${i.path.join(".") || "payload"}: ${i.message}`).join("; ")}`);
+        }
+        const started = Date.now();
+        opts.log.debug("job started", { job: def.name, id: String(job.attrs._id) });
+        await def.handler(parsed.data, {
+          ...opts.context,
+          queue,
+          signal: stopping.signal,
+          touch: (progress?: number) => job.touch(progress),
+        });
+        opts.log.info("job finished", { job: def.name, id: String(job.attrs._id), ms: Date.now() - started });
+      },
+      { concurrency: def.concurrency ?? 1, lockLifetime: opts.lockLifetimeMs },
+    );
+  }
+
+  agenda.on("fail", (error: Error, job: Job) => {
+    opts.log.error("job failed", { job: job.attrs.name, id: String(job.attrs._id), error: error.message });
+  });
+  agenda.on("error", (error: Error) => opts.log.error("job runner error", { error: error.message }));
+
+  return {
+    queue,
+    get running() {
+      return running;
+    },
+    async start() {
+      await agenda.start();
+      for (const def of opts.jobs) {
+        if (def.every) await agenda.every(def.every, def.name, {}, { skipImmediate: true });
+      }
+      running = true;
+    },
+    async stop(timeoutMs = 30_000) {
+      if (!running) return;
+      running = false;
+      stopping.abort();
+      // drain() waits for running jobs but keeps the locks on jobs this worker
+      // had fetched and not yet started; Agenda 6.2 exposes no public way to
+      // release those, so ask its processor (what stop() does internally).
+      const internals = agenda as unknown as {
+        jobProcessor?: { stop(): Job[] };
+        db: { unlockJobs(ids: unknown[]): Promise<void> };
+      };
+      const processor = internals.jobProcessor;
+      const result = await agenda.drain({ timeout: timeoutMs, closeConnection: false });
+      const fetched = processor?.stop() ?? [];
+      if (fetched.length > 0) await internals.db.unlockJobs(fetched.map((j) => j.attrs._id));
+      if (opts.mongoUrl) await backend.disconnect();
+      if (result.timedOut) opts.log.warn("jobs still running at shutdown; their locks expire and another worker resumes them", { running: result.running });
+    },
+    async healthy() {
+      if (!running) return false;
+      try {
+        await agenda.queryJobs({ limit: 1 });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { z } from "zod";
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const nonNegative = z.coerce.number().min(0);
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+/**
+ * Every option mailsteward reads, by its environment name. `.env.example`
+ * documents each with its default; keep the two in step.
+ */
+export const configSchema = z.object({
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: "expected postgresql://user@host:5432/db" }).optional(),
+  DATA_DIR: z.string().default("./.data"),
+  AGENDA_MONGODB_URL: z.url({ protocol: /^mongodb(\+srv)?$/, error: "expected mongodb://host:27017/db" }).optional(),
+  JOB_LOCK_LIFETIME_SECONDS: positiveInt.default(300),
+  JOB_CONCURRENCY: positiveInt.default(4),
+
+  HOST: z.string().default("127.0.0.1"),
+  PORT: port.default(8080),
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, error: "expected an http(s) URL such as https://news.example.com" }).default("http://localhost:8080"),
+  ADMIN_TOKEN: z.string().min(24, "must be at least 24 characters; generate one with: openssl rand -hex 24").optional(),
+
+  MAIL_FROM: z.string().default("Newsletter <newsletter@localhost>"),
+  UNSUBSCRIBE_ADDRESS: z.email({ error: "expected an address such as unsubscribe@example.com; the token goes in as unsubscribe+TOKEN@" }).optional(),
+  POSTAL_ADDRESS: z.string().default(""),
+  SIGNING_KEYS: z.string().optional(),
+  SUPPRESSION_KEY: z.string().min(32, "must be at least 32 characters; generate one with: openssl rand -base64 32").optional(),
+
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: "expected smtp://user:pass@host:587 or smtps://host:465" }).optional(),
+  SMTP_POOL_SIZE: positiveInt.default(5),
+  SMTP_MAX_MESSAGES: positiveInt.default(100),
+  OUTBOX_DIR: z.string().default("./outbox"),
+  SEND_RATE: nonNegative.default(0),
+  SEND_RATE_PER_DOMAIN: nonNegative.default(0),
+  SEND_BATCH_SIZE: positiveInt.default(200),
+  DKIM_DOMAIN: z.string().optional(),
+  DKIM_SELECTOR: z.string().optional(),
+  DKIM_PRIVATE_KEY_FILE: z.string().optional(),
+
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  TRUST_PROXY: bool.default(false),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;

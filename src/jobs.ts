@@ -1,0 +1,42 @@
+import type { z } from "zod";
+import type { Config } from "./config/load-config.ts";
+import type { Clock, Db, Logger, Mailer } from "./types.ts";
+
+/** What a job handler is handed: the edges, plus a way to keep its lock. */
+export interface JobContext {
+  db: Db;
+  mailer: Mailer;
+  clock: Clock;
+  log: Logger;
+  config: Config;
+  queue: JobQueue;
+  /** renew the job's lock; long handlers call it between batches */
+  touch(progress?: number): Promise<void>;
+  /** aborted when the worker is asked to stop: finish the current step and return */
+  signal: AbortSignal;
+}
+
+/**
+ * One Agenda job: a stable dotted name, the payload schema, an optional
+ * repeat schedule, and a thin handler that calls one domain function.
+ */
+export interface JobDefinition<S extends z.ZodType = z.ZodType> {
+  name: string;
+  payload: S;
+  /** e.g. "1 day" or a cron expression; repeating jobs are created at start */
+  every?: string;
+  concurrency?: number;
+  handler(payload: z.infer<S>, ctx: JobContext): Promise<void>;
+}
+
+export function defineJob<S extends z.ZodType>(job: JobDefinition<S>): JobDefinition<S> {
+  return job;
+}
+
+/** The narrow view of the job queue that domain code is handed. */
+export interface JobQueue {
+  now(name: string, data: unknown): Promise<void>;
+  at(when: Date, name: string, data: unknown): Promise<void>;
+  /** removes queued runs of `name` whose data matches every given field */
+  cancel(name: string, data: Record<string, unknown>): Promise<number>;
+}

@@ -1,0 +1,139 @@
+/**
+ * The composition root: the one place that turns configuration into a
+ * database, a mail transport, a job runner and an HTTP server, and hands them
+ * to the domain. `npm start` runs the worker and the web server together.
+ */
+import { pathToFileURL } from "node:url";
+import { jobs } from "../jobs/index.ts";
+import { openDatabase, type Database } from "./adapters/database.ts";
+import { createJobRunner, type JobRunner } from "./adapters/job-runner.ts";
+import { createLogger } from "./adapters/logger.ts";
+import { createMailer } from "./adapters/mailer.ts";
+import { loadConfig, type Config } from "./config/load-config.ts";
+import { isAppError } from "./errors.ts";
+import { createServer } from "./http/create-server.ts";
+import type { JobQueue } from "./jobs.ts";
+import { systemClock, type Clock, type Db, type Logger, type Mailer } from "./types.ts";
+
+export interface App {
+  config: Config;
+  db: Db;
+  database: Database;
+  mailer: Mailer;
+  clock: Clock;
+  log: Logger;
+  /** enqueue jobs; with `worker: false` they wait for a worker to run them */
+  queue: JobQueue;
+  jobs: JobRunner;
+  close(): Promise<void>;
+}
+
+export interface OpenAppOptions {
+  /** who holds the embedded database, shown to a second process that is refused */
+  purpose: string;
+  env?: NodeJS.ProcessEnv;
+  config?: Config;
+  log?: Logger;
+  clock?: Clock;
+  mailer?: Mailer;
+}
+
+export async function openApp(opts: OpenAppOptions): Promise<App> {
+  const config = opts.config ?? loadConfig(opts.env ?? process.env);
+  const log = opts.log ?? createLogger(config.logLevel);
+  const clock = opts.clock ?? systemClock;
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, purpose: opts.purpose, log });
+  const mailer = opts.mailer ?? createMailer(config);
+  const runner = createJobRunner({
+    pool: database.pool,
+    embedded: database.embedded,
+    mongoUrl: config.agendaMongoUrl,
+    lockLifetimeMs: config.jobLockLifetimeMs,
+    concurrency: config.jobConcurrency,
+    jobs,
+    context: { db: database.db, mailer, clock, log, config },
+    log,
+  });
+  return {
+    config,
+    db: database.db,
+    database,
+    mailer,
+    clock,
+    log,
+    queue: runner.queue,
+    jobs: runner,
+    async close() {
+      await runner.stop();
+      await mailer.close();
+      await database.close();
+    },
+  };
+}
+
+export interface Running {
+  app: App;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Worker and web server in one process. */
+export async function start(opts: OpenAppOptions & { worker?: boolean; http?: boolean } = { purpose: "mailsteward start" }): Promise<Running> {
+  const app = await openApp(opts);
+  const server = createServer({
+    db: app.db,
+    config: app.config,
+    clock: app.clock,
+    log: app.log,
+    queue: app.queue,
+    async health() {
+      const database = await app.db.$queryRaw`select 1`.then(() => true, () => false);
+      return { database, jobs: opts.worker === false ? true : await app.jobs.healthy() };
+    },
+  });
+  try {
+    if (opts.worker !== false) await app.jobs.start();
+    if (opts.http !== false) await server.listen({ host: app.config.host, port: app.config.port });
+  } catch (error) {
+    await server.close();
+    await app.close();
+    throw error;
+  }
+  const address = server.server.address();
+  const url = typeof address === "object" && address ? `http://${app.config.host}:${address.port}` : app.config.publicBaseUrl;
+  app.log.info("mailsteward started", { url, embedded: app.database.embedded, worker: opts.worker !== false, jobs: jobs.length });
+  return {
+    app,
+    url,
+    async stop() {
+      await server.close();
+      await app.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const running = await start({ purpose: "mailsteward start (worker and web server)" });
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    running.app.log.info("stopping: no new jobs; running jobs finish their current step", { signal });
+    running.stop().then(
+      () => process.exit(0),
+      (error) => {
+        running.app.log.error("stop failed", { error: String(error) });
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error) => {
+    console.error(isAppError(error) ? `mailsteward: ${error.message}` : error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,75 @@
+/**
+ * mailsteward's vocabulary, and the narrow ports the domain is handed.
+ *
+ * - contact: a person the company holds data about (name, email, phone, company, ...).
+ * - list: a newsletter a contact can subscribe to, named by a short slug ("news").
+ * - subscriber: a contact with a subscription in state `subscribed` to a list.
+ * - subscription: pending (asked, not confirmed), subscribed, or unsubscribed, with dates.
+ * - consent: an append-only ledger event: a purpose granted or withdrawn, on a legal
+ *   basis (consent, legitimate interest, contract), with its evidence.
+ * - suppression: an address that must never be mailed, stored as a keyed hash so
+ *   that it outlives the person's erasure.
+ * - campaign: one newsletter sent to the subscribers of one or more lists.
+ * - delivery: one (campaign, contact) row of the delivery ledger; at most one message.
+ * - dialogue: what is kept of an email exchange with a contact (a reply, say).
+ * - bounce: a delivery failure report; hard (the mailbox is gone: suppress) or soft (retry).
+ * - mailbox: an employee's IMAP mailbox.
+ * - handover: copying a departing employee's relevant mail to a successor.
+ * - cleanup: the yearly review and deletion of unneeded mailbox content.
+ */
+import type { PrismaClient } from "./generated/prisma/client.ts";
+
+export type Db = PrismaClient;
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export type LogFields = Record<string, unknown>;
+
+/** Operators read this: ids and counts, never addresses, names or secrets. */
+export interface Logger {
+  debug(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+}
+
+/** A message ready to hand to a transport: already rendered and personalised. */
+export interface OutgoingMessage {
+  from: string;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  /** without angle brackets */
+  messageId: string;
+  headers?: Record<string, string>;
+}
+
+/** What the receiving server answered. */
+export interface SendResult {
+  /** the full SMTP reply text, e.g. "250 2.0.0 Ok: queued as 4F2" */
+  response: string;
+}
+
+export interface Mailer {
+  /** Resolves when the server accepted the message; rejects with a SendError otherwise. */
+  send(message: OutgoingMessage): Promise<SendResult>;
+  close(): Promise<void>;
+}
+
+/** A transport refusal with the server's reply, for retry and suppression decisions. */
+export class SendError extends Error {
+  constructor(
+    message: string,
+    readonly smtpCode: number | undefined,
+    readonly response: string,
+    readonly kind: "transient" | "permanent" | "connection",
+  ) {
+    super(message);
+    this.name = "SendError";
+  }
+}
