@@ -121,19 +121,17 @@ export function createJobRunner(opts: JobRunnerOptions): JobRunner {
       if (!running) return;
       running = false;
       stopping.abort();
-      // drain() waits for running jobs but keeps the locks on jobs this worker
-      // had fetched and not yet started; Agenda 6.2 exposes no public way to
-      // release those, so ask its processor (what stop() does internally).
-      const internals = agenda as unknown as {
-        jobProcessor?: { stop(): Job[] };
-        db: { unlockJobs(ids: unknown[]): Promise<void> };
-      };
-      const processor = internals.jobProcessor;
-      const result = await agenda.drain({ timeout: timeoutMs, closeConnection: false });
-      const fetched = processor?.stop() ?? [];
-      if (fetched.length > 0) await internals.db.unlockJobs(fetched.map((j) => j.attrs._id));
+      // stop() stops fetching and releases jobs fetched but not started; running
+      // jobs go on and save their state through the still-open backend. We wait
+      // for them ourselves: drain() in Agenda 6.2.6 can miss the last completion
+      // (it checks before the job leaves the running list) and sits out its timeout.
+      const processor = (agenda as unknown as { jobProcessor?: { runningJobs: Job[] } }).jobProcessor;
+      await agenda.stop(false);
+      const deadline = Date.now() + timeoutMs;
+      while ((processor?.runningJobs.length ?? 0) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
       if (opts.mongoUrl) await backend.disconnect();
-      if (result.timedOut) opts.log.warn("jobs still running at shutdown; their locks expire and another worker resumes them", { running: result.running });
+      const stillRunning = processor?.runningJobs.length ?? 0;
+      if (stillRunning > 0) opts.log.warn("jobs still running at shutdown; their locks expire and another worker resumes them", { running: stillRunning });
     },
     async healthy() {
       if (!running) return false;
