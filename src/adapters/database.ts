@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
@@ -62,8 +63,8 @@ async function openEmbedded(opts: { dataDir: string; purpose: string; log: Logge
     server = new PGLiteSocketServer({ db: pglite, host: "127.0.0.1", port: 0, maxConnections: 4 });
     await server.start();
     const url = `postgresql://postgres@${server.getServerConn()}/postgres?sslmode=disable`;
-    await migrate(url, opts.log);
     const pool = new pg.Pool({ connectionString: url, max: 1 });
+    if (await pendingMigrations(pool)) await migrate(url, opts.log);
     const db = new PrismaClient({ adapter: new PrismaPg(pool) });
     const running = { pglite, server };
     return {
@@ -84,6 +85,25 @@ async function openEmbedded(opts: { dataDir: string; purpose: string; log: Logge
     await pglite?.close().catch(() => {});
     lock.release();
     throw error;
+  }
+}
+
+const migrationsDir = path.join(repoRoot, "prisma", "migrations");
+
+/**
+ * Whether any committed migration is not yet applied. Spawning the Prisma CLI
+ * costs seconds, so the worker and every CLI command ask first.
+ */
+async function pendingMigrations(pool: pg.Pool): Promise<boolean> {
+  const committed = fs.readdirSync(migrationsDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  try {
+    const { rows } = await pool.query<{ migration_name: string }>(
+      "select migration_name from _prisma_migrations where finished_at is not null and rolled_back_at is null",
+    );
+    const applied = new Set(rows.map((r) => r.migration_name));
+    return committed.some((name) => !applied.has(name));
+  } catch {
+    return true; // no _prisma_migrations table yet: a new database
   }
 }
 

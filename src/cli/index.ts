@@ -6,12 +6,13 @@
 import { Command } from "commander";
 import { isAppError } from "../errors.ts";
 import { register as registerStart } from "./start.ts";
+import { register as registerStatus } from "./status.ts";
 
 const program = new Command("mailsteward")
   .description("Keeps a privacy statement's email promises: consent-gated newsletters, one-click unsubscribe, dialogue records, retention.")
   .showHelpAfterError();
 
-for (const register of [registerStart]) register(program);
+for (const register of [registerStart, registerStatus]) register(program);
 
 program.parseAsync(process.argv).catch((error) => {
   process.stderr.write(`mailsteward: ${isAppError(error) ? error.message : error instanceof Error ? error.stack : String(error)}\n`);

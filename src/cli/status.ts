@@ -1,0 +1,21 @@
+import type { Command } from "commander";
+import { say, withApp } from "./with-app.ts";
+
+export function register(program: Command): void {
+  program
+    .command("status")
+    .description("show where the data lives and how much of it there is")
+    .action(async () => {
+      await withApp("status", async (app) => {
+        const [contacts, lists, campaigns, suppressions] = await Promise.all([
+          app.db.contact.count(),
+          app.db.list.count(),
+          app.db.campaign.count(),
+          app.db.suppression.count(),
+        ]);
+        say(`database: ${app.database.embedded ? `embedded PGlite in ${app.config.dataDir}` : "PostgreSQL (DATABASE_URL)"}`);
+        say(`mail: ${app.config.smtp ? "SMTP (SMTP_URL)" : `outbox folder ${app.config.outboxDir}`}`);
+        say(`contacts: ${contacts}, lists: ${lists}, campaigns: ${campaigns}, suppressed addresses: ${suppressions}`);
+      });
+    });
+}
