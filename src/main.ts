@@ -86,6 +86,7 @@ export async function start(opts: OpenAppOptions & { worker?: boolean; http?: bo
     clock: app.clock,
     log: app.log,
     queue: app.queue,
+    mailer: app.mailer,
     async health() {
       const database = await app.db.$queryRaw`select 1`.then(() => true, () => false);
       return { database, jobs: opts.worker === false ? true : await app.jobs.healthy() };

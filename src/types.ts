@@ -55,9 +55,35 @@ export interface SendResult {
   response: string;
 }
 
+/** SMTP envelope (RFC 5321 MAIL FROM / RCPT TO), which need not match the headers. */
+export interface Envelope {
+  from: string;
+  to: string;
+}
+
+/**
+ * Signs a message with DKIM (RFC 6376). `headers` are the fields to sign, in
+ * the order they appear; `body` is the message body exactly as it will be
+ * sent. Returns the complete `DKIM-Signature: ...` field, CRLF-terminated.
+ */
+export interface DkimSigner {
+  readonly domain: string;
+  readonly selector: string;
+  sign(headers: ReadonlyArray<readonly [name: string, value: string]>, body: Buffer): string;
+}
+
 export interface Mailer {
   /** Resolves when the server accepted the message; rejects with a SendError otherwise. */
   send(message: OutgoingMessage): Promise<SendResult>;
+  /**
+   * Sends a complete RFC 5322 message as is (the campaign sender builds and
+   * signs its own MIME, once per campaign, personalised by substitution).
+   */
+  sendRaw?(envelope: Envelope, raw: Buffer): Promise<SendResult>;
+  /** the DKIM signer built from DKIM_* config, for senders that build raw messages */
+  readonly dkim?: DkimSigner | undefined;
+  /** connections the transport keeps open; senders keep at most this many messages in flight */
+  readonly poolSize?: number;
   close(): Promise<void>;
 }
 
@@ -68,6 +94,13 @@ export class SendError extends Error {
     readonly smtpCode: number | undefined,
     readonly response: string,
     readonly kind: "transient" | "permanent" | "connection",
+    /**
+     * For "connection" errors: whether every byte of the message, and so the
+     * final dot of DATA, may have reached the server before the connection
+     * failed. The server may then have accepted it without our hearing the
+     * answer: re-sending could deliver it twice.
+     */
+    readonly maybeDelivered: boolean = false,
   ) {
     super(message);
     this.name = "SendError";

@@ -1,17 +1,20 @@
 import fs from "node:fs";
 import path from "node:path";
+import { Readable } from "node:stream";
 import nodemailer from "nodemailer";
 import type SMTPPool from "nodemailer/lib/smtp-pool/index.js";
 import type Mail from "nodemailer/lib/mailer/index.js";
 import type { Config } from "../config/load-config.ts";
-import { SendError, type Mailer, type OutgoingMessage } from "../types.ts";
+import { SendError, type DkimSigner, type Envelope, type Mailer, type OutgoingMessage } from "../types.ts";
+import { loadDkimSigner } from "./dkim.ts";
 
 /** SMTP when SMTP_URL is set; otherwise a folder of .eml files any mail client opens. */
 export function createMailer(config: Pick<Config, "smtp" | "outboxDir" | "dkim">): Mailer {
   const dkim = config.dkim
     ? { domainName: config.dkim.domain, keySelector: config.dkim.selector, privateKey: fs.readFileSync(config.dkim.privateKeyFile, "utf8") }
     : undefined;
-  return config.smtp ? smtpMailer(config.smtp, dkim) : outboxMailer(config.outboxDir, dkim);
+  const signer = config.dkim ? loadDkimSigner(config.dkim) : undefined;
+  return config.smtp ? smtpMailer(config.smtp, dkim, signer) : outboxMailer(config.outboxDir, dkim, signer);
 }
 
 type Dkim = Mail.Options["dkim"];
@@ -29,21 +32,45 @@ function toMail(message: OutgoingMessage, dkim: Dkim): Mail.Options {
   };
 }
 
-function smtpMailer(smtp: NonNullable<Config["smtp"]>, dkim: Dkim): Mailer {
-  const options: SMTPPool.Options = {
+function smtpMailer(smtp: NonNullable<Config["smtp"]>, dkim: Dkim, signer: DkimSigner | undefined): Mailer {
+  const options: SMTPPool.Options & { maxRequeues: number } = {
     pool: true,
     url: smtp.url,
     maxConnections: smtp.poolSize,
     maxMessages: smtp.maxMessages,
+    // nodemailer's pool re-sends a message whose connection closed, even when
+    // the server may have accepted it before closing: a double send. We decide.
+    maxRequeues: 0,
   };
   const transport = nodemailer.createTransport(options);
   return {
+    dkim: signer,
+    poolSize: smtp.poolSize,
     async send(message) {
       try {
         const info = await transport.sendMail(toMail(message, dkim));
         return { response: info.response };
       } catch (error) {
-        throw toSendError(error);
+        throw toSendError(error, true);
+      }
+    },
+    async sendRaw(envelope: Envelope, raw: Buffer) {
+      // The message goes in as a stream so we learn whether all of it was
+      // read: until its last byte is consumed the final "." of DATA (RFC 5321
+      // §4.1.1.4) cannot have been sent, so the server cannot have accepted it.
+      let consumed = false;
+      const stream = new Readable({
+        read() {
+          this.push(raw);
+          this.push(null);
+        },
+      });
+      stream.once("end", () => (consumed = true));
+      try {
+        const info = await transport.sendMail({ envelope: { from: envelope.from, to: [envelope.to] }, raw: stream });
+        return { response: info.response };
+      } catch (error) {
+        throw toSendError(error, consumed);
       }
     },
     async close() {
@@ -52,25 +79,41 @@ function smtpMailer(smtp: NonNullable<Config["smtp"]>, dkim: Dkim): Mailer {
   };
 }
 
-function outboxMailer(dir: string, dkim: Dkim): Mailer {
+function outboxMailer(dir: string, dkim: Dkim, signer: DkimSigner | undefined): Mailer {
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "windows" });
+  const write = (messageId: string, data: Buffer) => {
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `${messageId.replace(/[^A-Za-z0-9._-]/g, "_")}.eml`);
+    fs.writeFileSync(file, data);
+    return { response: `250 written to ${file}` };
+  };
   return {
+    dkim: signer,
+    poolSize: 1,
     async send(message) {
       const info = await transport.sendMail(toMail(message, dkim));
-      fs.mkdirSync(dir, { recursive: true });
-      const file = path.join(dir, `${message.messageId.replace(/[^A-Za-z0-9._-]/g, "_")}.eml`);
-      fs.writeFileSync(file, info.message as Buffer);
-      return { response: `250 written to ${file}` };
+      return write(message.messageId, info.message as Buffer);
+    },
+    async sendRaw(_envelope, raw) {
+      const head = raw.toString("latin1", 0, Math.min(raw.length, 8192));
+      const id = /^message-id:\s*<([^>]+)>/im.exec(head)?.[1] ?? `raw-${Date.now()}`;
+      return write(id, raw);
     },
     async close() {},
   };
 }
 
-/** nodemailer errors carry `responseCode` and `response` for SMTP answers. */
-export function toSendError(error: unknown): SendError {
+/**
+ * nodemailer errors carry `responseCode` and `response` for SMTP answers;
+ * without them the connection failed, and `handedOver` says whether the whole
+ * message may have reached the server first.
+ */
+export function toSendError(error: unknown, handedOver: boolean): SendError {
   const e = error as { message?: string; responseCode?: number; response?: string; code?: string };
   const code = typeof e.responseCode === "number" ? e.responseCode : undefined;
   const response = e.response ?? e.message ?? String(error);
-  if (code === undefined) return new SendError(response, undefined, response, "connection");
+  // nodemailer refuses a malformed address before talking to the server
+  if (code === undefined && e.code === "EENVELOPE") return new SendError(response, undefined, response, "permanent");
+  if (code === undefined) return new SendError(response, undefined, response, "connection", handedOver);
   return new SendError(response, code, response, code >= 500 ? "permanent" : "transient");
 }

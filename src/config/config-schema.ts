@@ -26,6 +26,7 @@ export const configSchema = z.object({
   MAIL_FROM: z.string().default("Newsletter <newsletter@localhost>"),
   UNSUBSCRIBE_ADDRESS: z.email({ error: "expected an address such as unsubscribe@example.com; the token goes in as unsubscribe+TOKEN@" }).optional(),
   POSTAL_ADDRESS: z.string().default(""),
+  TEMPLATES_DIR: z.string().default("./templates"),
   SIGNING_KEYS: z.string().optional(),
   SUPPRESSION_KEY: z.string().min(32, "must be at least 32 characters; generate one with: openssl rand -base64 32").optional(),
 
@@ -36,6 +37,7 @@ export const configSchema = z.object({
   SEND_RATE: nonNegative.default(0),
   SEND_RATE_PER_DOMAIN: nonNegative.default(0),
   SEND_BATCH_SIZE: positiveInt.default(200),
+  SEND_RETRY_DELAY_SECONDS: positiveInt.default(60),
   DKIM_DOMAIN: z.string().optional(),
   DKIM_SELECTOR: z.string().optional(),
   DKIM_PRIVATE_KEY_FILE: z.string().optional(),

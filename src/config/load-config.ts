@@ -19,6 +19,8 @@ export interface Config {
   mailFrom: string;
   unsubscribeAddress: string;
   postalAddress: string;
+  /** MJML templates: layouts/, partials/, newsletters/, system/ */
+  templatesDir: string;
   /** the first signs, all verify */
   signingKeys: SigningKey[];
   /** keys the suppression hashes; never rotated */
@@ -28,6 +30,8 @@ export interface Config {
   sendRate: number;
   sendRatePerDomain: number;
   sendBatchSize: number;
+  /** first wait before a campaign retries deliveries deferred by 4xx answers; doubles per try */
+  sendRetryDelaySeconds: number;
   dkim: { domain: string; selector: string; privateKeyFile: string } | undefined;
   logLevel: RawConfig["LOG_LEVEL"];
   trustProxy: boolean;
@@ -109,6 +113,7 @@ function toConfig(raw: RawConfig, warn: (message: string) => void): Config {
     mailFrom: raw.MAIL_FROM,
     unsubscribeAddress: raw.UNSUBSCRIBE_ADDRESS ?? `unsubscribe@${domainOf(raw.MAIL_FROM)}`,
     postalAddress: raw.POSTAL_ADDRESS,
+    templatesDir: path.resolve(raw.TEMPLATES_DIR),
     signingKeys: secrets.signingKeys,
     suppressionKey: secrets.suppressionKey,
     smtp: raw.SMTP_URL ? { url: raw.SMTP_URL, poolSize: raw.SMTP_POOL_SIZE, maxMessages: raw.SMTP_MAX_MESSAGES } : undefined,
@@ -116,6 +121,7 @@ function toConfig(raw: RawConfig, warn: (message: string) => void): Config {
     sendRate: raw.SEND_RATE,
     sendRatePerDomain: raw.SEND_RATE_PER_DOMAIN,
     sendBatchSize: raw.SEND_BATCH_SIZE,
+    sendRetryDelaySeconds: raw.SEND_RETRY_DELAY_SECONDS,
     dkim: raw.DKIM_DOMAIN ? { domain: raw.DKIM_DOMAIN, selector: raw.DKIM_SELECTOR!, privateKeyFile: raw.DKIM_PRIVATE_KEY_FILE! } : undefined,
     logLevel: raw.LOG_LEVEL,
     trustProxy: raw.TRUST_PROXY,

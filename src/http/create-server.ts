@@ -1,7 +1,15 @@
-import Fastify, { type FastifyInstance } from "fastify";
+import formbody from "@fastify/formbody";
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Config } from "../config/load-config.ts";
+import { isAppError } from "../errors.ts";
 import type { JobQueue } from "../jobs.ts";
-import type { Clock, Db, Logger } from "../types.ts";
+import type { Clock, Db, Logger, Mailer } from "../types.ts";
+import type { UnsubscribeQueue } from "../unsubscribe/unsubscribe-queue.ts";
+import { isAdminAuthorised } from "./admin-auth.ts";
+import { httpStatusOf } from "./error-status.ts";
+import { messagePage } from "./pages/layout.ts";
+import { registerPublicRoutes } from "./public-routes.ts";
+import { register as registerContactsAdmin } from "./admin/contacts.ts";
 
 export interface HttpDeps {
   db: Db;
@@ -11,14 +19,106 @@ export interface HttpDeps {
   queue: JobQueue;
   /** whether the database and the job runner answer */
   health(): Promise<{ database: boolean; jobs: boolean }>;
+  /** for routes that send mail directly (the double opt-in confirmation); jobs get theirs from the runner */
+  mailer?: Mailer;
+  /** POST /subscribe per client IP: a token bucket (default 10, refilling 1 every 6 s) */
+  subscribeRateLimit?: { capacity: number; refillPerSecond: number };
+  /** the group-commit queue for unsubscribes; one is made if absent (a benchmark passes its own to observe batches) */
+  unsubscribeQueue?: UnsubscribeQueue;
 }
 
+export type AdminModule = (app: FastifyInstance, deps: HttpDeps) => void;
+
+/**
+ * Admin API modules, mounted under /api behind the bearer token. Each module
+ * is `src/http/admin/<area>.ts` exporting `register(app, deps)`; add one
+ * import and one entry here.
+ */
+const adminModules: AdminModule[] = [registerContactsAdmin];
+
+// Pages are ours alone: no scripts at all, inline styles only, forms post back here.
+const contentSecurityPolicy =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
 export function createServer(deps: HttpDeps): FastifyInstance {
-  const app = Fastify({ logger: false, trustProxy: deps.config.trustProxy });
+  // Tokens with long list slugs exceed the default 100-character path parameter.
+  const app = Fastify({ logger: false, trustProxy: deps.config.trustProxy, bodyLimit: 1024 * 1024, routerOptions: { maxParamLength: 256 } });
+  app.register(formbody, { bodyLimit: 64 * 1024 });
+
+  app.addHook("onRequest", async (_request, reply) => {
+    // Links carry tokens: keep them out of caches and out of Referer headers.
+    reply.header("cache-control", "no-store");
+    reply.header("referrer-policy", "no-referrer");
+    reply.header("x-content-type-options", "nosniff");
+    reply.header("content-security-policy", contentSecurityPolicy);
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => sendError(deps, error, request, reply));
+  app.setNotFoundHandler((request, reply) => {
+    if (isApi(request)) return reply.code(404).send({ error: "not_found", message: `no route ${request.method} ${request.url.split("?")[0]}` });
+    return reply.code(404).type("text/html; charset=utf-8").send(messagePage({ title: "Page not found", message: "There is nothing at this address.", kind: "error" }));
+  });
+
   app.get("/health", async (_req, reply) => {
     const status = await deps.health();
     const ok = status.database && status.jobs;
     return reply.code(ok ? 200 : 503).send({ status: ok ? "ok" : "unavailable", ...status });
   });
+
+  app.register(
+    async (api) => {
+      api.addHook("onRequest", async (request, reply) => {
+        if (deps.config.adminToken === undefined) {
+          return reply.code(401).send({ error: "unauthorized", message: "the admin API is disabled: set ADMIN_TOKEN (openssl rand -hex 24) and send Authorization: Bearer <ADMIN_TOKEN>" });
+        }
+        if (!isAdminAuthorised(deps.config.adminToken, request.headers.authorization)) {
+          return reply
+            .code(401)
+            .header("www-authenticate", 'Bearer realm="mailsteward"')
+            .send({ error: "unauthorized", message: "missing or wrong bearer token; send Authorization: Bearer <ADMIN_TOKEN>" });
+        }
+      });
+      api.get("/whoami", async () => ({ admin: true }));
+      for (const register of adminModules) register(api, deps);
+    },
+    { prefix: "/api" },
+  );
+
+  app.register(async (pages) => registerPublicRoutes(pages, deps));
   return app;
+}
+
+function isApi(request: FastifyRequest): boolean {
+  return request.url === "/api" || request.url.startsWith("/api/");
+}
+
+function sendError(deps: HttpDeps, error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  let status: number;
+  let code: string;
+  let message: string;
+  if (isAppError(error)) {
+    status = httpStatusOf(error.code);
+    code = error.code;
+    message = error.message;
+  } else if (error.validation) {
+    status = 400;
+    code = "invalid_input";
+    message = error.message;
+  } else if (typeof error.statusCode === "number" && error.statusCode >= 400 && error.statusCode < 500) {
+    status = error.statusCode;
+    code = error.code ?? "invalid_input";
+    message = error.message;
+  } else {
+    status = 500;
+    code = "internal";
+    message = "something went wrong on our side; nothing you sent was lost, please try again later";
+  }
+  if (status >= 500) {
+    // The error itself may quote data; operators get its kind and the route, the stack goes to debug.
+    deps.log.error("request failed", { route: request.routeOptions.url ?? null, method: request.method, code, error: error.name, errorCode: typeof error.code === "string" ? error.code : null });
+    deps.log.debug("request failure detail", { stack: error.stack ?? String(error) });
+  }
+  if (isApi(request)) return reply.code(status).send({ error: code, message });
+  const title = status === 400 ? "This request is not valid" : status === 404 ? "Not found" : status === 429 ? "Too many requests" : "Something went wrong";
+  return reply.code(status).type("text/html; charset=utf-8").send(messagePage({ title, message, kind: "error" }));
 }

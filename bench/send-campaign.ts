@@ -1,0 +1,153 @@
+// bench/send-campaign: messages per second of a real campaign send (personalised
+// 5-article newsletter, DKIM RSA-2048, delivery ledger in PostgreSQL) to a
+// loopback SMTP server in another process; peak RSS; and, in the same run, the
+// ceiling: raw nodemailer pooled sending of one pre-rendered message to the same
+// server with the same pool size and the same DKIM key.
+//   tsx bench/send-campaign.ts [N=10000] [--pool 5] [--ed25519]
+import { spawn } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import readline from "node:readline";
+import { fileURLToPath } from "node:url";
+import nodemailer from "nodemailer";
+import pg from "pg";
+import { loadConfig } from "../src/config/load-config.ts";
+import { openApp } from "../src/main.ts";
+import { createCampaign } from "../src/newsletters/create-campaign.ts";
+import { scheduleCampaign } from "../src/newsletters/schedule-campaign.ts";
+import { sendCampaign } from "../src/newsletters/send-campaign.ts";
+import { createTestDatabase } from "../test/support/database.ts";
+
+const repoRoot = fileURLToPath(new URL("..", import.meta.url));
+const args = process.argv.slice(2);
+const N = Number(args.find((a) => /^\d+$/.test(a)) ?? 10_000);
+const poolIndex = args.indexOf("--pool");
+const POOL = poolIndex >= 0 ? Number(args[poolIndex + 1]) : 5;
+const keyType = args.includes("--ed25519") ? "ed25519" : "rsa";
+const MAX_MESSAGES = 100;
+
+const rss = { peak: 0, samples: [] as number[] };
+const sampler = setInterval(() => {
+  const v = process.memoryUsage().rss;
+  rss.peak = Math.max(rss.peak, v);
+}, 50);
+const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
+
+async function startSink(): Promise<{ port: number; stats(): Promise<{ count: number; duplicates: number }>; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "test/support/smtp-sink-process.ts")], { cwd: repoRoot, stdio: ["pipe", "pipe", "inherit"] });
+  const lines = readline.createInterface({ input: child.stdout! });
+  const waiting: Array<(line: string) => void> = [];
+  lines.on("line", (line) => waiting.shift()?.(line));
+  const next = () => new Promise<string>((resolve) => waiting.push(resolve));
+  const { port } = JSON.parse(await next()) as { port: number };
+  return {
+    port,
+    async stats() {
+      const answer = next();
+      child.stdin!.write("stats\n");
+      return JSON.parse(await answer);
+    },
+    async stop() {
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+    },
+  };
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-send-"));
+const keys = keyType === "rsa" ? crypto.generateKeyPairSync("rsa", { modulusLength: 2048 }) : crypto.generateKeyPairSync("ed25519");
+const keyFile = path.join(dir, "dkim.pem");
+fs.writeFileSync(keyFile, keys.privateKey.export({ type: "pkcs8", format: "pem" }));
+
+const database = await createTestDatabase();
+const sink = await startSink();
+const config = loadConfig({
+  DATABASE_URL: database.url,
+  SIGNING_KEYS: "k1:" + crypto.randomBytes(32).toString("base64"),
+  SUPPRESSION_KEY: crypto.randomBytes(32).toString("base64"),
+  SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
+  SMTP_POOL_SIZE: String(POOL),
+  SMTP_MAX_MESSAGES: String(MAX_MESSAGES),
+  MAIL_FROM: "Example News <news@example.com>",
+  POSTAL_ADDRESS: "Example Ltd, 1 Main Street, 1000 Town",
+  PUBLIC_BASE_URL: "https://news.example.com",
+  DKIM_DOMAIN: "example.com",
+  DKIM_SELECTOR: "news",
+  DKIM_PRIVATE_KEY_FILE: keyFile,
+  LOG_LEVEL: "warn",
+});
+const app = await openApp({ purpose: "bench", config });
+const db = new pg.Pool({ connectionString: database.url, max: 2 });
+
+try {
+  const seedStart = Date.now();
+  await db.query(`INSERT INTO lists (slug, name) VALUES ('news', 'News')`);
+  await db.query(
+    `INSERT INTO contacts (email, name, company, updated_at)
+     SELECT 'reader' || g || '@d' || (g % 50) || '.example.net', 'Reader ' || g, 'Company ' || (g % 100), now() FROM generate_series(1, $1::int) g`,
+    [N],
+  );
+  await db.query(`INSERT INTO subscriptions (contact_id, list_id, status, confirmed_at, updated_at) SELECT id, (SELECT id FROM lists WHERE slug = 'news'), 'subscribed', now(), now() FROM contacts`);
+  await db.query("ANALYZE");
+  console.log(`seeded ${N} contacts in ${Date.now() - seedStart} ms; pool ${POOL}, DKIM ${keyType}, batch ${config.sendBatchSize}`);
+
+  const content = {
+    intro: "What happened this month at Example, in five short stories.",
+    articles: [1, 2, 3, 4, 5].map((n) => ({
+      title: `Story number ${n}: something worth reading`,
+      body: `This is the body of story ${n}. `.repeat(25),
+      url: `https://example.com/stories/${n}`,
+    })),
+  };
+  await createCampaign({ db: app.db }, { slug: "bench", template: "monthly", subject: "News for {{name}}", lists: ["news"], content });
+  const { id } = await scheduleCampaign(app, { slug: "bench" });
+
+  rss.peak = process.memoryUsage().rss;
+  const started = performance.now();
+  const stop = await sendCampaign({ ...app, touch: async () => {}, signal: new AbortController().signal }, id);
+  const seconds = (performance.now() - started) / 1000;
+  const { rows } = await db.query<{ status: string; n: number }>(`SELECT status::text, count(*)::int n FROM deliveries WHERE campaign_id = $1 GROUP BY 1`, [id]);
+  const stats = await sink.stats();
+  const campaignRate = N / seconds;
+  const campaignPeak = rss.peak;
+  console.log(`campaign: ${stop}; ${N} messages in ${seconds.toFixed(2)} s = ${campaignRate.toFixed(0)} msg/s; ledger ${JSON.stringify(Object.fromEntries(rows.map((r) => [r.status, r.n])))}; sink ${stats.count} received, ${stats.duplicates} duplicates; peak RSS ${mb(campaignPeak)}`);
+
+  // The ceiling: one pre-rendered message (the same newsletter, personalised
+  // once), nodemailer's pool and nodemailer's own DKIM signing, no database.
+  const sample = await app.db.campaign.findUniqueOrThrow({ where: { id }, select: { frozenHtml: true, frozenText: true } });
+  const html = sample.frozenHtml!.replace(/\{\{[^}]*\}\}/g, "Reader");
+  const text = sample.frozenText!.replace(/\{\{[^}]*\}\}/g, "Reader");
+  const transport = nodemailer.createTransport({
+    pool: true,
+    url: `smtp://127.0.0.1:${sink.port}`,
+    maxConnections: POOL,
+    maxMessages: MAX_MESSAGES,
+    dkim: { domainName: "example.com", keySelector: "news", privateKey: fs.readFileSync(keyFile, "utf8") },
+  });
+  const M = Math.min(N, 20_000);
+  let nextIndex = 0;
+  const ceilingStart = performance.now();
+  await Promise.all(
+    Array.from({ length: POOL * 2 }, async () => {
+      while (nextIndex < M) {
+        const i = nextIndex++;
+        await transport.sendMail({ from: "Example News <news@example.com>", to: `reader${i}@example.net`, subject: "News for Reader", html, text, messageId: `<ceiling.${i}@example.com>` });
+      }
+    }),
+  );
+  const ceiling = M / ((performance.now() - ceilingStart) / 1000);
+  transport.close();
+  console.log(`ceiling (nodemailer pool, one pre-rendered message, DKIM ${keyType}): ${M} messages = ${ceiling.toFixed(0)} msg/s`);
+  console.log(
+    JSON.stringify({ n: N, pool: POOL, dkim: keyType, messagesPerSecond: Math.round(campaignRate), ceilingPerSecond: Math.round(ceiling), ratio: Number((campaignRate / ceiling).toFixed(2)), peakRssMb: Math.round(campaignPeak / 1024 / 1024) }),
+  );
+} finally {
+  clearInterval(sampler);
+  await app.close();
+  await db.end();
+  await sink.stop();
+  await database.drop();
+  fs.rmSync(dir, { recursive: true, force: true });
+}

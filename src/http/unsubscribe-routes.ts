@@ -1,0 +1,96 @@
+import type { FastifyInstance, FastifyReply } from "fastify";
+import { isAppError } from "../errors.ts";
+import { loadPreferences } from "../unsubscribe/load-preferences.ts";
+import { setPreferences } from "../unsubscribe/set-preferences.ts";
+import { verifyToken, type TokenScope } from "../unsubscribe/tokens.ts";
+import { createUnsubscribeQueue } from "../unsubscribe/unsubscribe-queue.ts";
+import type { HttpDeps } from "./create-server.ts";
+import { isOneClickBody } from "./one-click-body.ts";
+import { invalidLinkPage, preferencesSavedPage, unsubscribedPage, unsubscribePage } from "./pages/unsubscribe-pages.ts";
+import { requestEvidence } from "./request-evidence.ts";
+
+interface TokenParams {
+  token: string;
+}
+
+/**
+ * The subscriber's side of unsubscribing:
+ * - POST /u/:token              RFC 8058 one-click, from the mail client; no page, no cookie
+ * - GET  /u/:token              a page that asks (a prefetching scanner changes nothing) + preference centre
+ * - POST /u/:token/confirm      the page's button
+ * - POST /u/:token/preferences  the preference centre's save
+ */
+export function registerUnsubscribeRoutes(app: FastifyInstance, deps: HttpDeps): void {
+  const verify = (token: string): TokenScope | null => {
+    try {
+      return verifyToken(deps.config.signingKeys, token, "unsubscribe");
+    } catch (error) {
+      if (isAppError(error, "invalid_token")) return null;
+      throw error;
+    }
+  };
+  // Concurrent unsubscribes share a statement (group commit); each still answers only after its commit.
+  const unsubscribes = deps.unsubscribeQueue ?? createUnsubscribeQueue(deps);
+  const page = (reply: FastifyReply, status: number, body: string) => reply.code(status).type("text/html; charset=utf-8").send(body);
+
+  app.post<{ Params: TokenParams }>("/u/:token", { bodyLimit: 4096 }, async (request, reply) => {
+    const scope = verify(request.params.token);
+    if (!scope) return reply.code(400).type("text/plain; charset=utf-8").send("This unsubscribe link is not valid; nothing was changed.\n");
+    if (!isOneClickBody(request.body)) {
+      return reply.code(400).type("text/plain; charset=utf-8").send("Expected the body List-Unsubscribe=One-Click (RFC 8058).\n");
+    }
+    await unsubscribes.unsubscribe({
+      contactId: scope.contactId,
+      list: scope.list,
+      source: "one-click",
+      evidence: requestEvidence(request, "one-click"),
+    });
+    return reply.code(200).type("text/plain; charset=utf-8").send("Unsubscribed.\n");
+  });
+
+  app.get<{ Params: TokenParams }>("/u/:token", async (request, reply) => {
+    const scope = verify(request.params.token);
+    if (!scope) return page(reply, 400, invalidLinkPage());
+    const prefs = await loadPreferences(deps.db, scope.contactId);
+    return page(reply, 200, unsubscribePage(request.params.token, scope.list, prefs));
+  });
+
+  app.post<{ Params: TokenParams }>("/u/:token/confirm", { bodyLimit: 4096 }, async (request, reply) => {
+    const scope = verify(request.params.token);
+    if (!scope) return page(reply, 400, invalidLinkPage());
+    const { changed } = await unsubscribes.unsubscribe({
+      contactId: scope.contactId,
+      list: scope.list,
+      source: "unsubscribe-page",
+      evidence: requestEvidence(request, "page"),
+    });
+    const prefs = await loadPreferences(deps.db, scope.contactId);
+    return page(reply, 200, unsubscribedPage(request.params.token, scope.list, changed, prefs));
+  });
+
+  app.post<{ Params: TokenParams; Body: Record<string, string | string[] | undefined> }>(
+    "/u/:token/preferences",
+    { bodyLimit: 16 * 1024 },
+    async (request, reply) => {
+      const scope = verify(request.params.token);
+      if (!scope) return page(reply, 400, invalidLinkPage());
+      const body = typeof request.body === "object" && request.body !== null ? request.body : {};
+      const wanted = new Set([body.list ?? []].flat().filter((v): v is string => typeof v === "string"));
+      const everything = body.action === "all";
+      const before = await loadPreferences(deps.db, scope.contactId);
+      // Checked and not subscribed: rejoin. Unchecked and live: leave. A checked pending list stays pending.
+      const statusOf = (slug: string) => before.lists.find((l) => l.slug === slug)?.status;
+      const subscribe = everything ? [] : [...wanted].filter((slug) => statusOf(slug) !== "subscribed" && statusOf(slug) !== "pending");
+      const unsubscribe = everything ? ("all" as const) : before.lists.filter((l) => l.status !== "unsubscribed" && !wanted.has(l.slug)).map((l) => l.slug);
+      const result = await setPreferences(deps, {
+        contactId: scope.contactId,
+        subscribe,
+        unsubscribe,
+        source: "preference-centre",
+        evidence: requestEvidence(request, "preference-centre"),
+      });
+      const prefs = await loadPreferences(deps.db, scope.contactId);
+      return page(reply, 200, preferencesSavedPage(request.params.token, { ...result, everything }, prefs));
+    },
+  );
+}

@@ -1,0 +1,48 @@
+import type { DeliveryStatus } from "../generated/prisma/client.ts";
+import type { Db } from "../types.ts";
+import { findCampaign } from "./find-campaign.ts";
+
+export interface CampaignReport {
+  id: number;
+  slug: string;
+  status: string;
+  scheduledAt: Date | null;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  counts: Record<DeliveryStatus, number> & { total: number };
+  /** handed to SMTP (or about to be) when a worker died: never re-sent automatically */
+  uncertain: Array<{ contactId: number; messageId: string; response: string | null }>;
+  failures: Array<{ contactId: number; response: string | null; attempts: number }>;
+  /** failures beyond those listed */
+  moreFailures: number;
+}
+
+const statuses: DeliveryStatus[] = ["queued", "sending", "sent", "failed", "uncertain", "skipped"];
+
+export async function campaignReport(db: Db, slug: string, opts: { failureLimit?: number } = {}): Promise<CampaignReport> {
+  const found = await findCampaign(db, slug);
+  const campaign = await db.campaign.findUniqueOrThrow({
+    where: { id: found.id },
+    select: { id: true, slug: true, status: true, scheduledAt: true, startedAt: true, finishedAt: true },
+  });
+  const groups = await db.delivery.groupBy({ by: ["status"], where: { campaignId: campaign.id }, _count: { _all: true } });
+  const counts = Object.fromEntries(statuses.map((s) => [s, 0])) as Record<DeliveryStatus, number>;
+  let total = 0;
+  for (const g of groups) {
+    counts[g.status] = g._count._all;
+    total += g._count._all;
+  }
+  const uncertain = await db.delivery.findMany({
+    where: { campaignId: campaign.id, status: "uncertain" },
+    select: { contactId: true, messageId: true, response: true },
+    orderBy: { contactId: "asc" },
+  });
+  const limit = opts.failureLimit ?? 100;
+  const failures = await db.delivery.findMany({
+    where: { campaignId: campaign.id, status: "failed" },
+    select: { contactId: true, response: true, attempts: true },
+    orderBy: { contactId: "asc" },
+    take: limit,
+  });
+  return { ...campaign, counts: { ...counts, total }, uncertain, failures, moreFailures: Math.max(0, counts.failed - failures.length) };
+}

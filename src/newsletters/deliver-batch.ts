@@ -1,0 +1,135 @@
+/**
+ * Sends one batch through the pooled transport with at most `concurrency`
+ * messages in flight (one per SMTP connection). Each slot marks its next
+ * delivery `sending` just before handing it over and records the answer
+ * before taking another, so when a worker dies at most `concurrency` rows
+ * are left in `sending` (and become `uncertain`). Ledger writes from the
+ * slots are coalesced into one statement (see createLedgerWriter).
+ */
+import { suppressAddress } from "../consent/suppress-address.ts";
+import { SendError, type Db, type Logger, type Mailer } from "../types.ts";
+import { classifySmtpAnswer } from "./classify-smtp-answer.ts";
+import type { QueuedDelivery, Transition } from "./delivery-ledger.ts";
+import { addressProblem, domainOfAddress, type RecipientInput, type RenderedMessage } from "./render-recipient-message.ts";
+import type { RateLimiter } from "./token-bucket.ts";
+
+export interface BatchItem {
+  delivery: QueuedDelivery;
+  recipient: RecipientInput;
+}
+
+export interface BatchOutcome {
+  sent: number;
+  failed: number;
+  uncertain: number;
+  /** refused with 4xx (or the connection failed before the message was complete) on every try here: left queued */
+  deferred: number;
+  suppressed: number;
+  /** no longer queued when its turn came (cancelled, or another worker) */
+  skipped: number;
+}
+
+export interface DeliverDeps {
+  db: Db;
+  mailer: Mailer;
+  log: Logger;
+  limiter: RateLimiter;
+  write: (transitions: Transition[]) => Promise<Set<number>>;
+  suppressionKey: string;
+  render: (item: BatchItem) => RenderedMessage;
+  concurrency: number;
+  /** waits before each retry within the batch after a 4xx or a connection failed early */
+  retryDelaysMs: readonly number[];
+}
+
+type Result = { to: "sent" | "failed" | "uncertain" | "queued"; response: string; suppress?: boolean };
+
+export async function deliverBatch(deps: DeliverDeps, items: BatchItem[]): Promise<BatchOutcome> {
+  const outcome: BatchOutcome = { sent: 0, failed: 0, uncertain: 0, deferred: 0, suppressed: 0, skipped: 0 };
+  const sendRaw = deps.mailer.sendRaw?.bind(deps.mailer);
+  if (!sendRaw) throw new Error("the mailer cannot send raw messages");
+  let next = 0;
+
+  const tally = async (item: BatchItem, result: Result) => {
+    if (result.to === "queued") outcome.deferred++;
+    else outcome[result.to]++;
+    if (result.suppress) {
+      const { created } = await suppressAddress(deps.db, deps.suppressionKey, {
+        address: item.recipient.email,
+        reason: "hard_bounce",
+        detail: result.response.slice(0, 500),
+        actor: "worker",
+      });
+      if (created) outcome.suppressed++;
+    }
+  };
+
+  const slot = async () => {
+    let pending: { item: BatchItem; result: Result } | undefined;
+    const settle = (): Transition[] =>
+      pending ? [{ id: pending.item.delivery.id, from: "sending", to: pending.result.to, response: pending.result.response }] : [];
+    while (next < items.length) {
+      const item = items[next++]!;
+      const problem = addressProblem(item.recipient.email);
+      if (problem) {
+        const moved = await deps.write([...settle(), { id: item.delivery.id, from: "queued", to: "failed", response: problem }]);
+        if (pending) await tally(pending.item, pending.result);
+        pending = undefined;
+        if (moved.has(item.delivery.id)) outcome.failed++;
+        else outcome.skipped++;
+        continue;
+      }
+      await deps.limiter.take(domainOfAddress(item.recipient.email));
+      let message: RenderedMessage;
+      try {
+        message = deps.render(item);
+      } catch (error) {
+        const moved = await deps.write([...settle(), { id: item.delivery.id, from: "queued", to: "failed", response: `could not be rendered: ${(error as Error).message}` }]);
+        if (pending) await tally(pending.item, pending.result);
+        pending = undefined;
+        if (moved.has(item.delivery.id)) outcome.failed++;
+        continue;
+      }
+      const moved = await deps.write([...settle(), { id: item.delivery.id, from: "queued", to: "sending", attempt: true }]);
+      if (pending) await tally(pending.item, pending.result);
+      pending = undefined;
+      if (!moved.has(item.delivery.id)) {
+        outcome.skipped++;
+        continue;
+      }
+      pending = { item, result: await attempt(deps, sendRaw, message) };
+    }
+    if (pending) {
+      await deps.write(settle());
+      await tally(pending.item, pending.result);
+    }
+  };
+
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(deps.concurrency, items.length)) }, slot));
+  return outcome;
+}
+
+async function attempt(deps: DeliverDeps, sendRaw: NonNullable<Mailer["sendRaw"]>, message: RenderedMessage): Promise<Result> {
+  for (let i = 0; ; i++) {
+    try {
+      const { response } = await sendRaw(message.envelope, message.raw);
+      return { to: "sent", response };
+    } catch (error) {
+      const e = error instanceof SendError ? error : new SendError(String(error), undefined, String(error), "connection", true);
+      if (e.kind === "connection" && e.maybeDelivered) {
+        // The whole message, final dot included, may have reached the server,
+        // which may have accepted it before the connection broke: sending it
+        // again could deliver it twice, so it is left for a person to judge.
+        return { to: "uncertain", response: `connection failed after the whole message was sent; it may have been delivered: ${e.response}` };
+      }
+      if (e.kind === "permanent") {
+        const verdict = classifySmtpAnswer(e.smtpCode, e.response);
+        return { to: "failed", response: e.response, suppress: verdict.suppress };
+      }
+      // 4xx, or a connection that failed before the message was complete: safe to retry.
+      const delay = deps.retryDelaysMs[i];
+      if (delay === undefined) return { to: "queued", response: `deferred after ${i + 1} tries: ${e.response}` };
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}

@@ -1,0 +1,55 @@
+import type { Db } from "../types.ts";
+import type { Segment } from "./create-campaign.ts";
+
+export interface Recipient {
+  contactId: number;
+  email: string;
+  name: string | null;
+  company: string | null;
+  /** the campaign's lists this contact is subscribed to */
+  lists: string[];
+}
+
+/**
+ * The next page of the audience after contact id `after` (keyset paging): an
+ * active `subscribed` subscription to one of the campaign's lists, one row per
+ * contact however many lists match, and the segment's filters. Run when each
+ * batch starts, so an unsubscribe committed before then excludes the person.
+ * Suppression is checked separately (its key is not in the database).
+ * Raw SQL: Prisma cannot express the GROUP BY with an array of matching lists
+ * plus case-insensitive array overlap in one round trip.
+ */
+export async function selectRecipients(
+  db: Db,
+  input: { campaignId: number; after: number; limit: number; segment: Segment | null },
+): Promise<Recipient[]> {
+  const lower = (values?: string[]) => (values ? values.map((v) => v.toLowerCase()) : null);
+  const rows = await db.$queryRawUnsafe<Array<{ id: number; email: string; name: string | null; company: string | null; lists: string[] }>>(
+    `SELECT c.id, c.email, c.name, c.company, array_agg(l.slug ORDER BY l.slug) AS lists
+       FROM contacts c
+       JOIN subscriptions s ON s.contact_id = c.id AND s.status = 'subscribed'
+       JOIN campaign_lists cl ON cl.list_id = s.list_id AND cl.campaign_id = $1
+       JOIN lists l ON l.id = s.list_id
+      WHERE c.id > $2
+        AND ($3::text[] IS NULL OR lower(c.industry) = ANY($3::text[]))
+        AND ($4::text[] IS NULL OR EXISTS (SELECT 1 FROM unnest(c.product_interests) i WHERE lower(i) = ANY($4::text[])))
+        AND ($5::text[] IS NULL OR lower(c.company) = ANY($5::text[]))
+      GROUP BY c.id
+      ORDER BY c.id
+      LIMIT $6`,
+    input.campaignId,
+    input.after,
+    lower(input.segment?.industry),
+    lower(input.segment?.productInterests),
+    lower(input.segment?.company),
+    input.limit,
+  );
+  return rows.map((r) => ({ contactId: r.id, email: r.email, name: r.name, company: r.company, lists: r.lists }));
+}
+
+/** Which of these keyed address hashes are suppressed: one query per batch. */
+export async function suppressedHashes(db: Db, hashes: string[]): Promise<Set<string>> {
+  if (hashes.length === 0) return new Set();
+  const rows = await db.suppression.findMany({ where: { addressHash: { in: hashes } }, select: { addressHash: true } });
+  return new Set(rows.map((r) => r.addressHash));
+}
