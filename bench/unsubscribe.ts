@@ -46,7 +46,7 @@ if (process.argv.includes("--load-generator")) {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { rate: { type: "string", default: "1000" }, seconds: { type: "string", default: "10" }, contacts: { type: "string", default: "20000" }, warmup: { type: "string", default: "2" } },
+    options: { rate: { type: "string", default: "1000" }, seconds: { type: "string", default: "10" }, contacts: { type: "string", default: "20000" }, warmup: { type: "string", default: "2" }, "in-flight": { type: "string", default: "2" } },
   });
   const rate = Number(values.rate);
   const seconds = Number(values.seconds);
@@ -65,10 +65,14 @@ async function main(): Promise<void> {
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
     const { createTestDatabase, ensureTemplate } = await import("../test/support/database.ts");
+    const { waitForDisconnect } = await import("../test/integration/http-server.ts");
     await ensureTemplate();
     const database = await createTestDatabase();
-    databaseUrl = database.url;
-    drop = database.drop;
+    const url = (databaseUrl = database.url);
+    drop = async () => {
+      await waitForDisconnect(url);
+      await database.drop();
+    };
   }
   const config = testConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: "warn" });
   const app = await openApp({ purpose: "bench unsubscribe", config });
@@ -80,7 +84,7 @@ async function main(): Promise<void> {
     log: app.log,
     queue: app.queue,
     health: async () => ({ database: true, jobs: true }),
-    unsubscribeQueue: createUnsubscribeQueue(app, { onBatch: (size, ms) => batches.push({ size, ms }) }),
+    unsubscribeQueue: createUnsubscribeQueue(app, { maxInFlight: Number(values["in-flight"]), onBatch: (size, ms) => batches.push({ size, ms }) }),
   });
   try {
     process.stdout.write(`seeding ${contacts} contacts subscribed to "news" ... `);

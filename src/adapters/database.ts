@@ -31,6 +31,7 @@ export async function openDatabase(opts: {
 }): Promise<Database> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    logIdleErrors(pool, opts.log);
     await checkReachable(pool, opts.databaseUrl);
     const db = new PrismaClient({ adapter: new PrismaPg(pool) });
     return {
@@ -64,6 +65,7 @@ async function openEmbedded(opts: { dataDir: string; purpose: string; log: Logge
     await server.start();
     const url = `postgresql://postgres@${server.getServerConn()}/postgres?sslmode=disable`;
     const pool = new pg.Pool({ connectionString: url, max: 1 });
+    logIdleErrors(pool, opts.log);
     if (await pendingMigrations(pool)) await migrate(url, opts.log);
     const db = new PrismaClient({ adapter: new PrismaPg(pool) });
     const running = { pglite, server };
@@ -86,6 +88,15 @@ async function openEmbedded(opts: { dataDir: string; purpose: string; log: Logge
     lock.release();
     throw error;
   }
+}
+
+/**
+ * An idle pooled connection that breaks (the server restarts, an admin
+ * terminates it) emits "error" on the pool; unhandled, that kills the worker.
+ * The pool drops the connection and opens a new one on the next query.
+ */
+function logIdleErrors(pool: pg.Pool, log: Logger): void {
+  pool.on("error", (error) => log.warn("idle database connection lost; it will be replaced", { error: error.message }));
 }
 
 const migrationsDir = path.join(repoRoot, "prisma", "migrations");

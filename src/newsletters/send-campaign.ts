@@ -65,6 +65,18 @@ export async function sendCampaign(deps: SendDeps, campaignId: number): Promise<
     log.info("campaign is being sent by another worker; checking again later", { campaignId, at: at.toISOString() });
     return "busy";
   }
+  // Between batches is not often enough: a batch waiting out 4xx retries or a
+  // slow server can outlast the lock, and another worker would then take the
+  // job over while this one still has messages in flight.
+  let leaseLost = false;
+  const heartbeat = setInterval(() => {
+    void Promise.all([deps.touch(), claimSendLease(db, campaignId, owner, leaseMs)]).then(
+      ([, renewed]) => {
+        if (!renewed.ok) leaseLost = true;
+      },
+      (error: unknown) => log.warn("could not renew the send job's lock", { campaignId, error: String(error) }),
+    );
+  }, Math.max(250, Math.floor(leaseMs / 3)));
   try {
     const interrupted = await markInterrupted(db, campaignId);
     if (interrupted > 0) {
@@ -91,7 +103,7 @@ export async function sendCampaign(deps: SendDeps, campaignId: number): Promise<
 
     for (;;) {
       const state = await db.campaign.findUnique({ where: { id: campaignId }, select: { status: true, sendLeaseOwner: true } });
-      if (state?.sendLeaseOwner !== owner) return "busy";
+      if (leaseLost || state?.sendLeaseOwner !== owner) return "busy";
       if (state.status === "paused") {
         log.info("campaign paused; send job stops between batches", { campaignId, batches: batchNo, ...totals });
         return "paused";
@@ -163,6 +175,7 @@ export async function sendCampaign(deps: SendDeps, campaignId: number): Promise<
     log.info("campaign sent", { campaignId, batches: batchNo });
     return "finished";
   } finally {
+    clearInterval(heartbeat);
     await releaseSendLease(db, campaignId, owner);
   }
 }

@@ -1,3 +1,4 @@
+import { Prisma } from "../generated/prisma/client.ts";
 import type { Clock, Db } from "../types.ts";
 import { methodOf } from "./subscription-writes.ts";
 
@@ -61,6 +62,25 @@ async function unsubscribeInOneStatement(db: Db, inputs: UnsubscribeInput[], now
   const sources = inputs.map((i) => i.source);
   const evidence = inputs.map((i) => JSON.stringify(i.evidence));
   const methods = inputs.map((i) => methodOf(i.evidence) ?? "");
+  // Planning is most of this statement's cost, so the every-list part is only
+  // included when the batch has such a request.
+  const everyList = inputs.some((i) => i.list === null);
+  const everything = everyList
+    ? Prisma.sql`
+      -- newsletter:* is withdrawn when this statement left a list, or when there was none to leave;
+      -- not by a concurrent repeat whose UPDATE found the rows already left (its snapshot still shows
+      -- them live, so it writes nothing): the same exactly-once guarantee as the lists themselves.
+      SELECT i.contact_id FROM input AS i JOIN contacts AS c ON c.id = i.contact_id
+       WHERE i.list IS NULL
+         AND (EXISTS (SELECT 1 FROM changed AS ch WHERE ch.contact_id = i.contact_id)
+              OR NOT EXISTS (SELECT 1 FROM subscriptions AS s WHERE s.contact_id = i.contact_id AND s.status IN ('pending', 'subscribed')))
+         AND NOT EXISTS (
+           SELECT 1 FROM (
+             SELECT e.action FROM consent_events AS e
+              WHERE e.contact_id = i.contact_id AND e.purpose = 'newsletter:*'
+              ORDER BY e.occurred_at DESC, e.id DESC LIMIT 1
+           ) AS latest WHERE latest.action = 'withdraw')`
+    : Prisma.sql`SELECT NULL::int AS contact_id WHERE false`;
   return db.$queryRaw<{ contact_id: number; slug: string }[]>`
     WITH input AS (
       SELECT i.contact_id, NULLIF(i.list, '') AS list, i.source, i.evidence::jsonb AS evidence, NULLIF(i.method, '') AS method
@@ -77,39 +97,25 @@ async function unsubscribeInOneStatement(db: Db, inputs: UnsubscribeInput[], now
          AND (i.list IS NULL OR l.slug = i.list)
       RETURNING s.contact_id, l.slug
     ),
-    everything AS (
-      -- newsletter:* is withdrawn when this statement left a list, or when there was none to leave;
-      -- not by a concurrent repeat whose UPDATE found the rows already left (its snapshot still shows
-      -- them live, so it writes nothing): the same exactly-once guarantee as the lists themselves.
-      SELECT i.contact_id FROM input AS i JOIN contacts AS c ON c.id = i.contact_id
-       WHERE i.list IS NULL
-         AND (EXISTS (SELECT 1 FROM changed AS ch WHERE ch.contact_id = i.contact_id)
-              OR NOT EXISTS (SELECT 1 FROM subscriptions AS s WHERE s.contact_id = i.contact_id AND s.status IN ('pending', 'subscribed')))
-         AND NOT EXISTS (
-           SELECT 1 FROM (
-             SELECT e.action FROM consent_events AS e
-              WHERE e.contact_id = i.contact_id AND e.purpose = 'newsletter:*'
-              ORDER BY e.occurred_at DESC, e.id DESC LIMIT 1
-           ) AS latest WHERE latest.action = 'withdraw')
+    everything AS (${everything}),
+    purposes AS (
+      SELECT contact_id, 'newsletter:' || slug AS purpose FROM changed
+      UNION ALL SELECT contact_id, 'newsletter:*' FROM everything
     ),
     ledger AS (
       INSERT INTO consent_events (contact_id, purpose, action, legal_basis, source, evidence, occurred_at)
       SELECT p.contact_id, p.purpose, 'withdraw', 'consent', i.source, i.evidence, ${at}::timestamp(3)
-        FROM (SELECT contact_id, 'newsletter:' || slug AS purpose FROM changed
-              UNION ALL SELECT contact_id, 'newsletter:*' FROM everything) AS p
-        JOIN input AS i ON i.contact_id = p.contact_id
+        FROM purposes AS p JOIN input AS i ON i.contact_id = p.contact_id
       RETURNING id
     ),
     audit AS (
       INSERT INTO audit_log (actor, action, subject_type, subject_id, detail, at)
       SELECT 'subscriber', 'subscription.unsubscribed', 'contact', i.contact_id::text,
-             jsonb_build_object(
-               'lists', coalesce((SELECT jsonb_agg(c.slug ORDER BY c.slug) FROM changed AS c WHERE c.contact_id = i.contact_id), '[]'::jsonb),
-               'scope', coalesce(i.list, 'all'), 'source', i.source, 'method', i.method),
+             jsonb_build_object('lists', t.lists, 'scope', coalesce(i.list, 'all'), 'source', i.source, 'method', i.method),
              ${at}::timestamp(3)
-        FROM input AS i
-       WHERE EXISTS (SELECT 1 FROM changed AS c WHERE c.contact_id = i.contact_id)
-          OR EXISTS (SELECT 1 FROM everything AS e WHERE e.contact_id = i.contact_id)
+        FROM (SELECT contact_id, coalesce(jsonb_agg(substr(purpose, 12) ORDER BY purpose) FILTER (WHERE purpose <> 'newsletter:*'), '[]'::jsonb) AS lists
+                FROM purposes GROUP BY contact_id) AS t
+        JOIN input AS i ON i.contact_id = t.contact_id
       RETURNING id
     )
     SELECT contact_id, slug FROM changed`;
