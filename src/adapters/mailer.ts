@@ -105,6 +105,7 @@ function smtpMailer(smtp: NonNullable<Config["smtp"]>, dkim: Dkim, signer: DkimS
     },
     async close() {
       transport.close();
+      await signer?.close?.();
     },
   };
 }
@@ -129,7 +130,9 @@ function outboxMailer(dir: string, dkim: Dkim, signer: DkimSigner | undefined): 
       const id = /^message-id:\s*<([^>]+)>/im.exec(head)?.[1] ?? `raw-${Date.now()}`;
       return write(id, raw);
     },
-    async close() {},
+    async close() {
+      await signer?.close?.();
+    },
   };
 }
 

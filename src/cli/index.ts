@@ -11,12 +11,20 @@ import { register as registerContactsImport } from "./contacts-import.ts";
 import { register as registerLists } from "./lists.ts";
 import { register as registerListsCreate } from "./lists-create.ts";
 import { register as registerSubscribe } from "./subscribe.ts";
+import { register as registerCampaignCreate } from "./campaign-create.ts";
+import { register as registerCampaignPreview } from "./campaign-preview.ts";
+import { register as registerCampaignTest } from "./campaign-test.ts";
+import { register as registerCampaignSchedule } from "./campaign-schedule.ts";
+import { register as registerCampaignPause } from "./campaign-pause.ts";
+import { register as registerCampaignResume } from "./campaign-resume.ts";
+import { register as registerCampaignCancel } from "./campaign-cancel.ts";
+import { register as registerCampaignReport } from "./campaign-report.ts";
 
 const program = new Command("mailsteward")
   .description("Keeps a privacy statement's email promises: consent-gated newsletters, one-click unsubscribe, dialogue records, retention.")
   .showHelpAfterError();
 
-for (const register of [registerStart, registerStatus, registerContactsImport, registerLists, registerListsCreate, registerSubscribe]) register(program);
+for (const register of [registerStart, registerStatus, registerContactsImport, registerLists, registerListsCreate, registerSubscribe, registerCampaignCreate, registerCampaignPreview, registerCampaignTest, registerCampaignSchedule, registerCampaignPause, registerCampaignResume, registerCampaignCancel, registerCampaignReport]) register(program);
 
 program.parseAsync(process.argv).catch((error) => {
   process.stderr.write(`mailsteward: ${isAppError(error) ? error.message : error instanceof Error ? error.stack : String(error)}\n`);

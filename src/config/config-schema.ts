@@ -26,7 +26,7 @@ export const configSchema = z.object({
   MAIL_FROM: z.string().default("Newsletter <newsletter@localhost>"),
   UNSUBSCRIBE_ADDRESS: z.email({ error: "expected an address such as unsubscribe@example.com; the token goes in as unsubscribe+TOKEN@" }).optional(),
   POSTAL_ADDRESS: z.string().default(""),
-  TEMPLATES_DIR: z.string().default("./templates"),
+  TEMPLATES_DIR: z.string().optional(),
   SIGNING_KEYS: z.string().optional(),
   SUPPRESSION_KEY: z.string().min(32, "must be at least 32 characters; generate one with: openssl rand -base64 32").optional(),
 

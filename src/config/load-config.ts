@@ -5,6 +5,7 @@ import { AppError } from "../errors.ts";
 import { configSchema, type RawConfig } from "./config-schema.ts";
 import { resolveSecrets } from "./local-secrets.ts";
 import { parseSigningKeys, type SigningKey } from "./signing-keys.ts";
+import { defaultTemplatesDir } from "./templates-dir.ts";
 
 export interface Config {
   databaseUrl: string | undefined;
@@ -113,7 +114,7 @@ function toConfig(raw: RawConfig, warn: (message: string) => void): Config {
     mailFrom: raw.MAIL_FROM,
     unsubscribeAddress: raw.UNSUBSCRIBE_ADDRESS ?? `unsubscribe@${domainOf(raw.MAIL_FROM)}`,
     postalAddress: raw.POSTAL_ADDRESS,
-    templatesDir: path.resolve(raw.TEMPLATES_DIR),
+    templatesDir: raw.TEMPLATES_DIR ? path.resolve(raw.TEMPLATES_DIR) : defaultTemplatesDir,
     signingKeys: secrets.signingKeys,
     suppressionKey: secrets.suppressionKey,
     smtp: raw.SMTP_URL ? { url: raw.SMTP_URL, poolSize: raw.SMTP_POOL_SIZE, maxMessages: raw.SMTP_MAX_MESSAGES } : undefined,

@@ -10,6 +10,7 @@ import { httpStatusOf } from "./error-status.ts";
 import { messagePage } from "./pages/layout.ts";
 import { registerPublicRoutes } from "./public-routes.ts";
 import { register as registerContactsAdmin } from "./admin/contacts.ts";
+import { register as registerCampaignsAdmin } from "./admin/campaigns.ts";
 
 export interface HttpDeps {
   db: Db;
@@ -34,7 +35,7 @@ export type AdminModule = (app: FastifyInstance, deps: HttpDeps) => void;
  * is `src/http/admin/<area>.ts` exporting `register(app, deps)`; add one
  * import and one entry here.
  */
-const adminModules: AdminModule[] = [registerContactsAdmin];
+const adminModules: AdminModule[] = [registerContactsAdmin, registerCampaignsAdmin];
 
 // Pages are ours alone: no scripts at all, inline styles only, forms post back here.
 const contentSecurityPolicy =

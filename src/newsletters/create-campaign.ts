@@ -4,7 +4,7 @@ import type { Prisma } from "../generated/prisma/client.ts";
 import { recordAudit } from "../privacy/record-audit.ts";
 import type { Db } from "../types.ts";
 import { listNewsletterTemplates } from "./render/compile-campaign.ts";
-import { defaultTemplatesDir } from "./templates-dir.ts";
+import { defaultTemplatesDir } from "../config/templates-dir.ts";
 
 /** Filters on contact fields; within a field any value matches, across fields all must (case-insensitive). */
 export const segmentSchema = z

@@ -36,7 +36,7 @@ export interface DeliverDeps {
   limiter: RateLimiter;
   write: (transitions: Transition[]) => Promise<Set<number>>;
   suppressionKey: string;
-  render: (item: BatchItem) => RenderedMessage;
+  render: (item: BatchItem) => Promise<RenderedMessage>;
   concurrency: number;
   /** waits before each retry within the batch after a 4xx or a connection failed early */
   retryDelaysMs: readonly number[];
@@ -64,35 +64,42 @@ export async function deliverBatch(deps: DeliverDeps, items: BatchItem[]): Promi
     }
   };
 
+  // Rendering and signing the slot's next message overlaps the SMTP exchange
+  // of the current one, so the private-key operation is off the critical path.
+  type Prepared = { item: BatchItem; message?: RenderedMessage; problem?: string };
+  const prepare = (): Promise<Prepared> | undefined => {
+    if (next >= items.length) return undefined;
+    const item = items[next++]!;
+    const problem = addressProblem(item.recipient.email);
+    if (problem) return Promise.resolve({ item, problem });
+    return deps.render(item).then(
+      (message) => ({ item, message }),
+      (error: unknown) => ({ item, problem: `could not be rendered: ${(error as Error).message}` }),
+    );
+  };
+
   const slot = async () => {
     let pending: { item: BatchItem; result: Result } | undefined;
     const settle = (): Transition[] =>
       pending ? [{ id: pending.item.delivery.id, from: "sending", to: pending.result.to, response: pending.result.response }] : [];
-    while (next < items.length) {
-      const item = items[next++]!;
-      const problem = addressProblem(item.recipient.email);
-      if (problem) {
-        const moved = await deps.write([...settle(), { id: item.delivery.id, from: "queued", to: "failed", response: problem }]);
+    let upcoming = prepare();
+    while (upcoming) {
+      const { item, message, problem } = await upcoming;
+      upcoming = undefined;
+      if (problem || !message) {
+        const moved = await deps.write([...settle(), { id: item.delivery.id, from: "queued", to: "failed", response: problem ?? "not rendered" }]);
         if (pending) await tally(pending.item, pending.result);
         pending = undefined;
         if (moved.has(item.delivery.id)) outcome.failed++;
         else outcome.skipped++;
+        upcoming = prepare();
         continue;
       }
       await deps.limiter.take(domainOfAddress(item.recipient.email));
-      let message: RenderedMessage;
-      try {
-        message = deps.render(item);
-      } catch (error) {
-        const moved = await deps.write([...settle(), { id: item.delivery.id, from: "queued", to: "failed", response: `could not be rendered: ${(error as Error).message}` }]);
-        if (pending) await tally(pending.item, pending.result);
-        pending = undefined;
-        if (moved.has(item.delivery.id)) outcome.failed++;
-        continue;
-      }
       const moved = await deps.write([...settle(), { id: item.delivery.id, from: "queued", to: "sending", attempt: true }]);
       if (pending) await tally(pending.item, pending.result);
       pending = undefined;
+      upcoming = prepare();
       if (!moved.has(item.delivery.id)) {
         outcome.skipped++;
         continue;

@@ -9,7 +9,6 @@ import { senderDomain } from "./message-id.ts";
 import { compileCampaign, type FrozenCampaign } from "./render/compile-campaign.ts";
 import { createCampaignRenderer, type RecipientInput, type RenderedMessage } from "./render-recipient-message.ts";
 import { displayName } from "./schedule-campaign.ts";
-import { defaultTemplatesDir } from "./templates-dir.ts";
 
 export interface PreviewDeps {
   db: Db;
@@ -36,7 +35,7 @@ export async function previewCampaign(
     stored.frozenHtml !== null
       ? { subject: stored.frozenSubject ?? campaign.subject, html: stored.frozenHtml, text: stored.frozenText ?? "" }
       : await compileCampaign({
-          templatesDir: deps.templatesDir ?? defaultTemplatesDir,
+          templatesDir: deps.templatesDir ?? deps.config.templatesDir,
           template: campaign.template,
           subject: campaign.subject,
           preheader: campaign.preheader,
@@ -51,7 +50,7 @@ export async function previewCampaign(
     { id: campaign.id, frozen, lists: lists.map((l) => l.slug).sort(), subjectPrefix: input.subjectPrefix },
   );
   const messageId = `preview.c${campaign.id}.${crypto.randomBytes(6).toString("hex")}@${senderDomain(deps.config.mailFrom)}`;
-  return { ...render(recipient, messageId, new Date()), recipient, messageId };
+  return { ...(await render(recipient, messageId, new Date())), recipient, messageId };
 }
 
 async function pickRecipient(db: Db, lists: Array<{ id: number; slug: string }>, input: { contactId?: number; email?: string }): Promise<RecipientInput> {

@@ -30,7 +30,7 @@ export interface RenderedMessage {
 export function createCampaignRenderer(
   deps: { config: Config; mailer: Pick<Mailer, "dkim"> },
   campaign: { id: number; frozen: FrozenCampaign; lists: string[]; subjectPrefix?: string },
-): (r: RecipientInput, messageId: string, date: Date) => RenderedMessage {
+): (r: RecipientInput, messageId: string, date: Date) => Promise<RenderedMessage> {
   const { config } = deps;
   const personalise = createPersonaliser(campaign.frozen);
   const domain = senderDomain(config.mailFrom);
@@ -40,14 +40,14 @@ export function createCampaignRenderer(
     boundary: `=_ms_${campaign.id}_${crypto.randomBytes(8).toString("hex")}`,
     dkim: deps.mailer.dkim,
   });
-  return (r, messageId, date) => {
+  return async (r, messageId, date) => {
     // A token scoped to the one list that brought this person in; with several, to all of them.
     const list = r.lists.length === 1 ? r.lists[0]! : null;
     const token = signToken(config.signingKeys, { contactId: r.contactId, list, purpose: "unsubscribe" });
     const url = unsubscribeUrl(config, token);
     const personalised = personalise({ name: r.name, email: r.email, company: r.company, unsubscribeUrl: url, preferencesUrl: url });
     const listSlug = list ?? campaign.lists[0] ?? "newsletter";
-    const raw = build({
+    const raw = await build({
       to: r.email,
       toName: r.name,
       subject: (campaign.subjectPrefix ?? "") + personalised.subject,

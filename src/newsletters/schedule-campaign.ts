@@ -5,7 +5,6 @@ import { recordAudit } from "../privacy/record-audit.ts";
 import type { Clock, Db, Logger } from "../types.ts";
 import { findCampaign } from "./find-campaign.ts";
 import { compileCampaign } from "./render/compile-campaign.ts";
-import { defaultTemplatesDir } from "./templates-dir.ts";
 
 export interface CampaignDeps {
   db: Db;
@@ -28,7 +27,7 @@ export async function scheduleCampaign(deps: CampaignDeps, input: { slug: string
     throw new AppError("conflict", `campaign "${input.slug}" is ${campaign.status}; only a draft or scheduled campaign can be (re)scheduled`);
   }
   const frozen = await compileCampaign({
-    templatesDir: deps.templatesDir ?? defaultTemplatesDir,
+    templatesDir: deps.templatesDir ?? deps.config.templatesDir,
     template: campaign.template,
     subject: campaign.subject,
     preheader: campaign.preheader,

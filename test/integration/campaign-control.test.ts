@@ -9,7 +9,7 @@ import { createCampaign } from "../../src/newsletters/create-campaign.ts";
 import { pauseCampaign } from "../../src/newsletters/pause-campaign.ts";
 import { resumeCampaign } from "../../src/newsletters/resume-campaign.ts";
 import { scheduleCampaign } from "../../src/newsletters/schedule-campaign.ts";
-import { defaultTemplatesDir } from "../../src/newsletters/templates-dir.ts";
+import { defaultTemplatesDir } from "../../src/config/templates-dir.ts";
 import { unsubscribeContact } from "../../src/unsubscribe/unsubscribe-contact.ts";
 import { content, deliveryCounts, newCampaign, openWorld, seedAudience, waitForStatus, type World } from "./campaign-fixture.ts";
 
@@ -101,6 +101,19 @@ describe("campaign control", () => {
     expect((await pg.query(`SELECT 1 FROM deliveries`)).rowCount).toBe(0);
     expect(sink.count).toBe(0);
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("sends only to the segment: filters on industry and interests, case-insensitive", async () => {
+    world = await openWorld();
+    const { app, sink, pg } = world;
+    await seedAudience(pg, 10);
+    const { id } = await createCampaign({ db: app.db }, { slug: "retail", template: "monthly", subject: "Retail news", lists: ["news"], segment: { industry: ["Retail"], productInterests: ["WIDGETS"] }, content });
+    await scheduleCampaign(app, { slug: "retail" });
+    await app.jobs.start();
+    await waitForStatus(app, id, ["sent"]);
+    expect(sink.count).toBe(5);
+    const { rows } = await pg.query<{ industry: string }>(`SELECT DISTINCT c.industry FROM deliveries d JOIN contacts c ON c.id = d.contact_id`);
+    expect(rows).toEqual([{ industry: "retail" }]);
   });
 
   it("names the known lists and templates when given unknown ones", async () => {

@@ -109,7 +109,7 @@ describe.each(stores)("the thin slice on $name", ({ embedded }) => {
   it("sends the campaign only to the opted-in, each message with one-click unsubscribe", async () => {
     const app = running.app;
     await createCampaign(app, { slug: "november", template: "monthly", subject: "News for {{name}}", lists: ["news"], content });
-    await scheduleCampaign({ ...app, templatesDir: app.config.templatesDir }, { slug: "november" });
+    await scheduleCampaign(app, { slug: "november" });
     await waitForStatus(running, "november", "sent");
     const received = await sink.waitFor(3);
     expect(received.flatMap((m) => m.to).sort()).toEqual([...consenting].sort());
@@ -147,7 +147,7 @@ describe.each(stores)("the thin slice on $name", ({ embedded }) => {
 
     sink.clear();
     await createCampaign(app, { slug: "december", template: "monthly", subject: "December", lists: ["news"], content });
-    await scheduleCampaign({ ...app, templatesDir: app.config.templatesDir }, { slug: "december" });
+    await scheduleCampaign(app, { slug: "december" });
     await waitForStatus(running, "december", "sent");
     const received = await sink.waitFor(2);
     await new Promise((r) => setTimeout(r, 300));

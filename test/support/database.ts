@@ -133,7 +133,18 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   }
   return {
     url: databaseUrl(name),
-    drop: () => withAdmin(async (client) => void (await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`))),
+    drop: () =>
+      withAdmin(async (client) => {
+        // pool.end() resolves before its sockets close; forcing the drop while
+        // they close sends them a fatal 57P01 that surfaces as an unhandled
+        // error in the test. Give closing connections a moment to go first.
+        for (let i = 0; i < 40; i++) {
+          const { rows } = await client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1", [name]);
+          if (rows[0].n === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      }),
   };
 }
 

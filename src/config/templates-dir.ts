@@ -1,4 +1,4 @@
 import { fileURLToPath } from "node:url";
 
-/** templates/ at the repository root, where layouts, partials and newsletters live. */
+/** templates/ in the installation, where layouts, partials and newsletters live; TEMPLATES_DIR overrides it. */
 export const defaultTemplatesDir = fileURLToPath(new URL("../../templates/", import.meta.url));
