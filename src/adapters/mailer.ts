@@ -115,7 +115,9 @@ function outboxMailer(dir: string, dkim: Dkim, signer: DkimSigner | undefined): 
   const write = (messageId: string, data: Buffer) => {
     fs.mkdirSync(dir, { recursive: true });
     const file = path.join(dir, `${messageId.replace(/[^A-Za-z0-9._-]/g, "_")}.eml`);
-    fs.writeFileSync(file, data);
+    // write then rename: a mail client watching the folder never sees half a message
+    fs.writeFileSync(`${file}.part`, data);
+    fs.renameSync(`${file}.part`, file);
     return { response: `250 written to ${file}` };
   };
   return {
