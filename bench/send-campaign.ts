@@ -3,7 +3,7 @@
 // loopback SMTP server in another process; peak RSS; and, in the same run, the
 // ceiling: raw nodemailer pooled sending of one pre-rendered message to the same
 // server with the same pool size and the same DKIM key.
-//   tsx bench/send-campaign.ts [N=10000] [--pool 5] [--ed25519] [--no-ceiling]
+//   tsx bench/send-campaign.ts [N=10000] [--pool 5] [--batch 200] [--ed25519] [--no-ceiling]
 import { spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -27,6 +27,8 @@ const args = process.argv.slice(2);
 const N = Number(args.find((a) => /^\d+$/.test(a)) ?? 10_000);
 const poolIndex = args.indexOf("--pool");
 const POOL = poolIndex >= 0 ? Number(args[poolIndex + 1]) : 5;
+const batchIndex = args.indexOf("--batch");
+const BATCH = batchIndex >= 0 ? args[batchIndex + 1]! : undefined;
 const keyType = args.includes("--ed25519") ? "ed25519" : "rsa";
 const MAX_MESSAGES = 100;
 
@@ -43,7 +45,49 @@ const sampler = setInterval(() => {
 }, 50);
 const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
 
-async function startSink(): Promise<{ port: number; stats(): Promise<{ count: number; duplicates: number }>; stop(): Promise<void> }> {
+/**
+ * CPU seconds spent so far by this process (all threads), by PostgreSQL's
+ * processes, and by the whole machine (busy and total, from /proc/stat), so
+ * each phase can say where its time went and whether the machine was shared.
+ */
+function cpuSnapshot() {
+  const own = process.cpuUsage();
+  const tick = 100; // USER_HZ on Linux
+  const pg = new Map<string, number>();
+  let busy = 0;
+  let total = 0;
+  try {
+    for (const pid of fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+      try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, "latin1");
+        if (!/^\d+ \(postgres\)/.test(stat)) continue;
+        // only the backends serving this benchmark's database (the machine may be shared)
+        if (!fs.readFileSync(`/proc/${pid}/cmdline`, "latin1").includes(` ${databaseName} `)) continue;
+        const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        pg.set(pid, (Number(f[11]) + Number(f[12])) / tick);
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+    const cpu = fs.readFileSync("/proc/stat", "latin1").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+    total = cpu.reduce((a, b) => a + b, 0) / tick;
+    busy = total - (cpu[3]! + cpu[4]!) / tick;
+  } catch {
+    // not Linux: only this process's figure
+  }
+  return { own: (own.user + own.system) / 1e6, pg, busy, total };
+}
+function cpuReport(before: ReturnType<typeof cpuSnapshot>, after: ReturnType<typeof cpuSnapshot>, messages: number, sinkMs: number) {
+  const per = (s: number) => `${((s * 1000) / messages).toFixed(2)} ms/msg`;
+  const seconds = after.total - before.total;
+  const machine = seconds > 0 ? `machine ${(((after.busy - before.busy) / seconds) * 100).toFixed(0)}% busy of ${os.cpus().length} cores` : "";
+  // per backend, counting only backends alive at the end (one that closed meanwhile took its figure with it)
+  let pg = 0;
+  for (const [pid, t] of after.pg) pg += t - (before.pg.get(pid) ?? 0);
+  return `CPU: sender ${per(after.own - before.own)}, sink ${per(sinkMs / 1000)}, postgres ${per(pg)}; ${machine}`;
+}
+
+async function startSink(): Promise<{ port: number; stats(): Promise<{ count: number; duplicates: number; cpuMs: number }>; stop(): Promise<void> }> {
   // node --cpu-prof on the bench profiles the sink too
   const profiling = process.execArgv.filter((a) => a.startsWith("--cpu-prof"));
   const child = spawn(process.execPath, [...profiling, "--import", "tsx", path.join(repoRoot, "test/support/smtp-sink-process.ts")], { cwd: repoRoot, stdio: ["pipe", "pipe", "inherit"] });
@@ -80,6 +124,7 @@ const config = loadConfig({
   SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
   SMTP_POOL_SIZE: String(POOL),
   SMTP_MAX_MESSAGES: String(MAX_MESSAGES),
+  ...(BATCH ? { SEND_BATCH_SIZE: BATCH } : {}),
   MAIL_FROM: "Example News <news@example.com>",
   POSTAL_ADDRESS: "Example Ltd, 1 Main Street, 1000 Town",
   PUBLIC_BASE_URL: "https://news.example.com",
@@ -88,6 +133,7 @@ const config = loadConfig({
   DKIM_PRIVATE_KEY_FILE: keyFile,
   LOG_LEVEL: "warn",
 });
+const databaseName = new URL(database.url).pathname.slice(1);
 const app = await openApp({ purpose: "bench", config });
 const db = new pg.Pool({ connectionString: database.url, max: 2 });
 
@@ -120,14 +166,19 @@ try {
     console.log(`one message: ${one.raw.length} bytes (html ${one.personalised.html.length} chars, text ${one.personalised.text.length} chars)`);
   }
   rss.peak = process.memoryUsage().rss;
+  const sinkBefore = (await sink.stats()).cpuMs;
+  const cpuBefore = cpuSnapshot();
+  console.log(`load average before the campaign: ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   const started = performance.now();
   const stop = await sendCampaign({ ...app, touch: async () => {}, signal: new AbortController().signal }, id);
   const seconds = (performance.now() - started) / 1000;
   const { rows } = await db.query<{ status: string; n: number }>(`SELECT status::text, count(*)::int n FROM deliveries WHERE campaign_id = $1 GROUP BY 1`, [id]);
   const stats = await sink.stats();
+  const campaignCpu = cpuReport(cpuBefore, cpuSnapshot(), N, stats.cpuMs - sinkBefore);
   const campaignRate = N / seconds;
   const campaignPeak = rss.peak;
   console.log(`campaign: ${stop}; ${N} messages in ${seconds.toFixed(2)} s = ${campaignRate.toFixed(0)} msg/s; ledger ${JSON.stringify(Object.fromEntries(rows.map((r) => [r.status, r.n])))}; sink ${stats.count} received, ${stats.duplicates} duplicates; peak RSS ${mb(campaignPeak)}`);
+  console.log(campaignCpu);
 
   if (args.includes("--no-ceiling")) throw new SkipCeiling();
   // The ceiling: one pre-rendered message (this newsletter, personalised once,
@@ -144,6 +195,8 @@ try {
   });
   const M = Math.min(N, 5_000);
   let nextIndex = 0;
+  const ceilingSinkBefore = (await sink.stats()).cpuMs;
+  const ceilingCpuBefore = cpuSnapshot();
   const ceilingStart = performance.now();
   await Promise.all(
     Array.from({ length: POOL * 2 }, async () => {
@@ -154,8 +207,10 @@ try {
     }),
   );
   const ceiling = M / ((performance.now() - ceilingStart) / 1000);
+  const ceilingCpu = cpuReport(ceilingCpuBefore, cpuSnapshot(), M, (await sink.stats()).cpuMs - ceilingSinkBefore);
   transport.close();
   console.log(`ceiling (nodemailer pool, one pre-rendered ${unsigned.raw.length}-byte message, nodemailer DKIM ${keyType}): ${M} messages = ${ceiling.toFixed(0)} msg/s`);
+  console.log(ceilingCpu);
   console.log(
     JSON.stringify({ n: N, pool: POOL, dkim: keyType, messagesPerSecond: Math.round(campaignRate), ceilingPerSecond: Math.round(ceiling), ratio: Number((campaignRate / ceiling).toFixed(2)), peakRssMb: Math.round(campaignPeak / 1024 / 1024) }),
   );

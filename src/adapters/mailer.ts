@@ -9,6 +9,7 @@ import type Mail from "nodemailer/lib/mailer/index.js";
 import type { Config } from "../config/load-config.ts";
 import { SendError, type DkimSigner, type Envelope, type Mailer, type OutgoingMessage } from "../types.ts";
 import { loadDkimSigner } from "./dkim.ts";
+import { createRawSmtpPool } from "./raw-smtp-pool.ts";
 
 /** SMTP when SMTP_URL is set; otherwise a folder of .eml files any mail client opens. */
 export function createMailer(config: Pick<Config, "smtp" | "outboxDir" | "dkim">): Mailer {
@@ -53,15 +54,10 @@ export function smtpPoolOptions(smtp: NonNullable<Config["smtp"]>): SMTPPool.Opt
     // acknowledged, which a delayed ACK makes 40 ms: one message per 40 ms per
     // connection. Our own sockets, with TCP_NODELAY.
     getSocket: (_options, callback) => {
-      const socket = secure ? tls.connect({ host, port, servername: host }) : net.connect({ host, port, noDelay: true });
-      socket.setNoDelay(true);
-      const ready = secure ? "secureConnect" : "connect";
-      const fail = (error: Error) => callback(error, undefined);
-      socket.once("error", fail);
-      socket.once(ready, () => {
-        socket.removeListener("error", fail);
-        callback(null, { connection: socket, ...(secure ? { secured: true } : {}) });
-      });
+      connectSocket(host, port, secure).then(
+        (socket) => callback(null, { connection: socket, ...(secure ? { secured: true } : {}) }),
+        (error: Error) => callback(error, undefined),
+      );
     },
     maxConnections: smtp.poolSize,
     maxMessages: smtp.maxMessages,
@@ -71,8 +67,31 @@ export function smtpPoolOptions(smtp: NonNullable<Config["smtp"]>): SMTPPool.Opt
   };
 }
 
+function connectSocket(host: string, port: number, secure: boolean): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = secure ? tls.connect({ host, port, servername: host }) : net.connect({ host, port, noDelay: true });
+    socket.setNoDelay(true);
+    socket.once("error", reject);
+    socket.once(secure ? "secureConnect" : "connect", () => {
+      socket.removeListener("error", reject);
+      resolve(socket);
+    });
+  });
+}
+
 function smtpMailer(smtp: NonNullable<Config["smtp"]>, dkim: Dkim, signer: DkimSigner | undefined): Mailer {
-  const transport = nodemailer.createTransport(smtpPoolOptions(smtp));
+  const options = smtpPoolOptions(smtp);
+  const transport = nodemailer.createTransport(options);
+  // campaign messages (sendRaw) skip the Mail object nodemailer's pool builds per message; see raw-smtp-pool.ts
+  const rawPool = createRawSmtpPool({
+    host: options.host!,
+    port: options.port!,
+    secure: options.secure!,
+    ...(options.auth ? { auth: options.auth as { user: string; pass: string } } : {}),
+    size: smtp.poolSize,
+    maxMessages: smtp.maxMessages,
+    connect: () => connectSocket(options.host!, options.port!, options.secure!),
+  });
   return {
     dkim: signer,
     poolSize: smtp.poolSize,
@@ -97,14 +116,14 @@ function smtpMailer(smtp: NonNullable<Config["smtp"]>, dkim: Dkim, signer: DkimS
       });
       stream.once("end", () => (consumed = true));
       try {
-        const info = await transport.sendMail({ envelope: { from: envelope.from, to: [envelope.to] }, raw: stream });
-        return { response: info.response };
+        return await rawPool.send({ from: envelope.from, to: [envelope.to] }, stream);
       } catch (error) {
         throw toSendError(error, consumed);
       }
     },
     async close() {
       transport.close();
+      rawPool.close();
       await signer?.close?.();
     },
   };
