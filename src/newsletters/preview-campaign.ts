@@ -6,9 +6,9 @@ import { recordAudit } from "../privacy/record-audit.ts";
 import type { Db, Logger, Mailer } from "../types.ts";
 import { findCampaign } from "./find-campaign.ts";
 import { senderDomain } from "./message-id.ts";
-import { compileCampaign, type FrozenCampaign } from "./render/compile-campaign.ts";
+import type { FrozenCampaign } from "./render/compile-campaign.ts";
+import { freezeCampaign } from "./freeze-campaign.ts";
 import { createCampaignRenderer, type RecipientInput, type RenderedMessage } from "./render-recipient-message.ts";
-import { displayName } from "./schedule-campaign.ts";
 
 export interface PreviewDeps {
   db: Db;
@@ -34,15 +34,7 @@ export async function previewCampaign(
   const frozen: FrozenCampaign =
     stored.frozenHtml !== null
       ? { subject: stored.frozenSubject ?? campaign.subject, html: stored.frozenHtml, text: stored.frozenText ?? "" }
-      : await compileCampaign({
-          templatesDir: deps.templatesDir ?? deps.config.templatesDir,
-          template: campaign.template,
-          subject: campaign.subject,
-          preheader: campaign.preheader,
-          content: campaign.content,
-          postalAddress: deps.config.postalAddress,
-          fromName: displayName(deps.config.mailFrom),
-        });
+      : await freezeCampaign(deps, campaign);
   const lists = stored.lists.map((l) => l.list);
   const recipient = await pickRecipient(deps.db, lists, input);
   const render = createCampaignRenderer(

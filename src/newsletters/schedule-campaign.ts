@@ -4,7 +4,7 @@ import type { JobQueue } from "../jobs.ts";
 import { recordAudit } from "../privacy/record-audit.ts";
 import type { Clock, Db, Logger } from "../types.ts";
 import { findCampaign } from "./find-campaign.ts";
-import { compileCampaign } from "./render/compile-campaign.ts";
+import { freezeCampaign } from "./freeze-campaign.ts";
 
 export interface CampaignDeps {
   db: Db;
@@ -26,15 +26,7 @@ export async function scheduleCampaign(deps: CampaignDeps, input: { slug: string
   if (campaign.status !== "draft" && campaign.status !== "scheduled") {
     throw new AppError("conflict", `campaign "${input.slug}" is ${campaign.status}; only a draft or scheduled campaign can be (re)scheduled`);
   }
-  const frozen = await compileCampaign({
-    templatesDir: deps.templatesDir ?? deps.config.templatesDir,
-    template: campaign.template,
-    subject: campaign.subject,
-    preheader: campaign.preheader,
-    content: campaign.content,
-    postalAddress: deps.config.postalAddress,
-    fromName: displayName(deps.config.mailFrom),
-  });
+  const frozen = await freezeCampaign(deps, campaign);
   const now = deps.clock.now();
   const at = input.at && input.at > now ? input.at : now;
   const updated = await deps.db.campaign.updateMany({
@@ -55,10 +47,4 @@ export async function scheduleCampaign(deps: CampaignDeps, input: { slug: string
   });
   deps.log.info("campaign scheduled", { campaignId: campaign.id, at: at.toISOString() });
   return { id: campaign.id, scheduledAt: at };
-}
-
-/** "News <news@example.com>" → "News" */
-export function displayName(from: string): string | undefined {
-  const match = /^\s*"?([^"<]*?)"?\s*</.exec(from);
-  return match?.[1] ? match[1] : undefined;
 }
