@@ -65,14 +65,10 @@ async function main(): Promise<void> {
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
     const { createTestDatabase, ensureTemplate } = await import("../test/support/database.ts");
-    const { waitForDisconnect } = await import("../test/integration/http-server.ts");
     await ensureTemplate();
     const database = await createTestDatabase();
-    const url = (databaseUrl = database.url);
-    drop = async () => {
-      await waitForDisconnect(url);
-      await database.drop();
-    };
+    databaseUrl = database.url;
+    drop = () => database.drop();
   }
   const config = testConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: "warn" });
   const app = await openApp({ purpose: "bench unsubscribe", config });

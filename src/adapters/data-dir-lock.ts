@@ -51,7 +51,8 @@ function readOwner(file: string): { pid: number; purpose: string; since: string 
   }
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid exists (EPERM: it does, owned by someone else). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

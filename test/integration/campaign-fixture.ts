@@ -57,10 +57,6 @@ export async function openWorld(extra: Record<string, string> = {}): Promise<Wor
     app,
     pg: pool,
     async close() {
-      // The job runner's store opens its notification connection when it is
-      // built; only a started runner closes it on stop, and a connection left
-      // open errors when the database is dropped.
-      if (!app.jobs.running) await app.jobs.start();
       await app.close();
       await pool.end();
       await sink.close();

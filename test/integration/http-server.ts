@@ -8,8 +8,7 @@ import type { SubscriptionStatus } from "../../src/generated/prisma/client.ts";
 import type { Db } from "../../src/types.ts";
 import { signToken } from "../../src/unsubscribe/tokens.ts";
 import { testConfig } from "../support/app-config.ts";
-import pg from "pg";
-import { adminUrl, createTestDatabase, type TestDatabase } from "../support/database.ts";
+import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 
 export interface TestServer {
   app: App;
@@ -51,7 +50,6 @@ export async function startTestServer(opts: { env?: Record<string, string | unde
     async close() {
       await server.close();
       await app.close();
-      await waitForDisconnect(database.url);
       await database.drop();
     },
   };
@@ -104,23 +102,3 @@ export async function ledgerCounts(db: Db): Promise<{ consent: number; audit: nu
 export const oneClick = { "content-type": "application/x-www-form-urlencoded" };
 export const oneClickBody = "List-Unsubscribe=One-Click";
 
-/**
- * pg's pool.end() resolves before its sockets have closed; dropping the
- * database WITH (FORCE) in that gap makes PostgreSQL send the closing clients
- * FATAL 57P01, which surfaces as an unhandled error. Wait for the backends to go.
- */
-export async function waitForDisconnect(url: string, timeoutMs = 5_000): Promise<void> {
-  const name = new URL(url).pathname.slice(1);
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const { rows } = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1", [name]);
-      if (rows[0]?.n === 0) return;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  } finally {
-    await client.end();
-  }
-}

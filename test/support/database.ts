@@ -7,6 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import pg from "pg";
+import { isAlive } from "../../src/adapters/data-dir-lock.ts";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const migrationsDir = path.join(repoRoot, "prisma", "migrations");
@@ -146,15 +147,6 @@ export async function createTestDatabase(): Promise<TestDatabase> {
         await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       }),
   };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /** Drops clones left behind by runs that are no longer running. */
