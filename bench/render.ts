@@ -70,8 +70,14 @@ for (let i = 0; i < recipients; i++) {
 }
 const elapsed = performance.now() - t;
 
-console.log(`frozen html ${(frozen.html.length / 1024).toFixed(1)} KiB, text ${(frozen.text.length / 1024).toFixed(1)} KiB`);
-console.log(`compile monthly (5 articles): first ${first.toFixed(1)} ms (validates the template too), median of ${compileRuns} warm runs ${median(times).toFixed(2)} ms, min ${Math.min(...times).toFixed(2)} ms`);
+console.log(
+  `frozen html ${(frozen.html.length / 1024).toFixed(1)} KiB, text ${(frozen.text.length / 1024).toFixed(1)} KiB`,
+);
+console.log(
+  `compile monthly (5 articles): first ${first.toFixed(1)} ms (validates the template too), median of ${compileRuns} warm runs ${median(times).toFixed(2)} ms, min ${Math.min(...times).toFixed(2)} ms`,
+);
 console.log(`  of which the text part (html-to-text): median ${median(textTimes).toFixed(2)} ms`);
 console.log(`personaliser setup ${setup.toFixed(2)} ms`);
-console.log(`personalise ${recipients} recipients: ${elapsed.toFixed(0)} ms, ${Math.round(recipients / (elapsed / 1000))} messages/s, ${(bytes / 1024 / 1024).toFixed(0)} MiB produced`);
+console.log(
+  `personalise ${recipients} recipients: ${elapsed.toFixed(0)} ms, ${Math.round(recipients / (elapsed / 1000))} messages/s, ${(bytes / 1024 / 1024).toFixed(0)} MiB produced`,
+);

@@ -35,7 +35,10 @@ const MAX_MESSAGES = 100;
 class SkipCeiling extends Error {}
 
 async function frozenOf(campaignId: number) {
-  const c = await app.db.campaign.findUniqueOrThrow({ where: { id: campaignId }, select: { frozenHtml: true, frozenText: true, frozenSubject: true } });
+  const c = await app.db.campaign.findUniqueOrThrow({
+    where: { id: campaignId },
+    select: { frozenHtml: true, frozenText: true, frozenSubject: true },
+  });
   return { subject: c.frozenSubject!, html: c.frozenHtml!, text: c.frozenText! };
 }
 const rss = { peak: 0, samples: [] as number[] };
@@ -62,14 +65,21 @@ function cpuSnapshot() {
         const stat = fs.readFileSync(`/proc/${pid}/stat`, "latin1");
         if (!/^\d+ \(postgres\)/.test(stat)) continue;
         // only the backends serving this benchmark's database (the machine may be shared)
-        if (!fs.readFileSync(`/proc/${pid}/cmdline`, "latin1").includes(` ${databaseName} `)) continue;
+        if (!fs.readFileSync(`/proc/${pid}/cmdline`, "latin1").includes(` ${databaseName} `))
+          continue;
         const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
         pg.set(pid, (Number(f[11]) + Number(f[12])) / tick);
       } catch {
         // the process ended meanwhile
       }
     }
-    const cpu = fs.readFileSync("/proc/stat", "latin1").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const cpu = fs
+      .readFileSync("/proc/stat", "latin1")
+      .split("\n")[0]!
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
     total = cpu.reduce((a, b) => a + b, 0) / tick;
     busy = total - (cpu[3]! + cpu[4]!) / tick;
   } catch {
@@ -77,20 +87,36 @@ function cpuSnapshot() {
   }
   return { own: (own.user + own.system) / 1e6, pg, busy, total };
 }
-function cpuReport(before: ReturnType<typeof cpuSnapshot>, after: ReturnType<typeof cpuSnapshot>, messages: number, sinkMs: number) {
+function cpuReport(
+  before: ReturnType<typeof cpuSnapshot>,
+  after: ReturnType<typeof cpuSnapshot>,
+  messages: number,
+  sinkMs: number,
+) {
   const per = (s: number) => `${((s * 1000) / messages).toFixed(2)} ms/msg`;
   const seconds = after.total - before.total;
-  const machine = seconds > 0 ? `machine ${(((after.busy - before.busy) / seconds) * 100).toFixed(0)}% busy of ${os.cpus().length} cores` : "";
+  const machine =
+    seconds > 0
+      ? `machine ${(((after.busy - before.busy) / seconds) * 100).toFixed(0)}% busy of ${os.cpus().length} cores`
+      : "";
   // per backend, counting only backends alive at the end (one that closed meanwhile took its figure with it)
   let pg = 0;
   for (const [pid, t] of after.pg) pg += t - (before.pg.get(pid) ?? 0);
   return `CPU: sender ${per(after.own - before.own)}, sink ${per(sinkMs / 1000)}, postgres ${per(pg)}; ${machine}`;
 }
 
-async function startSink(): Promise<{ port: number; stats(): Promise<{ count: number; duplicates: number; cpuMs: number }>; stop(): Promise<void> }> {
+async function startSink(): Promise<{
+  port: number;
+  stats(): Promise<{ count: number; duplicates: number; cpuMs: number }>;
+  stop(): Promise<void>;
+}> {
   // node --cpu-prof on the bench profiles the sink too
   const profiling = process.execArgv.filter((a) => a.startsWith("--cpu-prof"));
-  const child = spawn(process.execPath, [...profiling, "--import", "tsx", path.join(repoRoot, "test/support/smtp-sink-process.ts")], { cwd: repoRoot, stdio: ["pipe", "pipe", "inherit"] });
+  const child = spawn(
+    process.execPath,
+    [...profiling, "--import", "tsx", path.join(repoRoot, "test/support/smtp-sink-process.ts")],
+    { cwd: repoRoot, stdio: ["pipe", "pipe", "inherit"] },
+  );
   const lines = readline.createInterface({ input: child.stdout! });
   const waiting: Array<(line: string) => void> = [];
   lines.on("line", (line) => waiting.shift()?.(line));
@@ -111,7 +137,10 @@ async function startSink(): Promise<{ port: number; stats(): Promise<{ count: nu
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-send-"));
-const keys = keyType === "rsa" ? crypto.generateKeyPairSync("rsa", { modulusLength: 2048 }) : crypto.generateKeyPairSync("ed25519");
+const keys =
+  keyType === "rsa"
+    ? crypto.generateKeyPairSync("rsa", { modulusLength: 2048 })
+    : crypto.generateKeyPairSync("ed25519");
 const keyFile = path.join(dir, "dkim.pem");
 fs.writeFileSync(keyFile, keys.privateKey.export({ type: "pkcs8", format: "pem" }));
 
@@ -145,9 +174,13 @@ try {
      SELECT 'reader' || g || '@d' || (g % 50) || '.example.net', 'Reader ' || g, 'Company ' || (g % 100), now() FROM generate_series(1, $1::int) g`,
     [N],
   );
-  await db.query(`INSERT INTO subscriptions (contact_id, list_id, status, confirmed_at, updated_at) SELECT id, (SELECT id FROM lists WHERE slug = 'news'), 'subscribed', now(), now() FROM contacts`);
+  await db.query(
+    `INSERT INTO subscriptions (contact_id, list_id, status, confirmed_at, updated_at) SELECT id, (SELECT id FROM lists WHERE slug = 'news'), 'subscribed', now(), now() FROM contacts`,
+  );
   await db.query("ANALYZE");
-  console.log(`seeded ${N} contacts in ${Date.now() - seedStart} ms; pool ${POOL}, DKIM ${keyType}, batch ${config.sendBatchSize}`);
+  console.log(
+    `seeded ${N} contacts in ${Date.now() - seedStart} ms; pool ${POOL}, DKIM ${keyType}, batch ${config.sendBatchSize}`,
+  );
 
   const content = {
     intro: "What happened this month at Example, in five short stories.",
@@ -157,27 +190,58 @@ try {
       url: `https://example.com/stories/${n}`,
     })),
   };
-  await createCampaign({ db: app.db }, { slug: "bench", template: "monthly", subject: "News for {{name}}", lists: ["news"], content });
+  await createCampaign(
+    { db: app.db },
+    { slug: "bench", template: "monthly", subject: "News for {{name}}", lists: ["news"], content },
+  );
   const { id } = await scheduleCampaign(app, { slug: "bench" });
 
   {
-    const render = createCampaignRenderer({ config, mailer: app.mailer }, { id, lists: ["news"], frozen: await frozenOf(id) });
-    const one = await render({ contactId: 1, email: "reader1@example.net", name: "Reader 1", company: "Company 1", lists: ["news"] }, "sample@example.com", new Date());
-    console.log(`one message: ${one.raw.length} bytes (html ${one.personalised.html.length} chars, text ${one.personalised.text.length} chars)`);
+    const render = createCampaignRenderer(
+      { config, mailer: app.mailer },
+      { id, lists: ["news"], frozen: await frozenOf(id) },
+    );
+    const one = await render(
+      {
+        contactId: 1,
+        email: "reader1@example.net",
+        name: "Reader 1",
+        company: "Company 1",
+        lists: ["news"],
+      },
+      "sample@example.com",
+      new Date(),
+    );
+    console.log(
+      `one message: ${one.raw.length} bytes (html ${one.personalised.html.length} chars, text ${one.personalised.text.length} chars)`,
+    );
   }
   rss.peak = process.memoryUsage().rss;
   const sinkBefore = (await sink.stats()).cpuMs;
   const cpuBefore = cpuSnapshot();
-  console.log(`load average before the campaign: ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.log(
+    `load average before the campaign: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
   const started = performance.now();
-  const stop = await sendCampaign({ ...app, touch: async () => {}, signal: new AbortController().signal }, id);
+  const stop = await sendCampaign(
+    { ...app, touch: async () => {}, signal: new AbortController().signal },
+    id,
+  );
   const seconds = (performance.now() - started) / 1000;
-  const { rows } = await db.query<{ status: string; n: number }>(`SELECT status::text, count(*)::int n FROM deliveries WHERE campaign_id = $1 GROUP BY 1`, [id]);
+  const { rows } = await db.query<{ status: string; n: number }>(
+    `SELECT status::text, count(*)::int n FROM deliveries WHERE campaign_id = $1 GROUP BY 1`,
+    [id],
+  );
   const stats = await sink.stats();
   const campaignCpu = cpuReport(cpuBefore, cpuSnapshot(), N, stats.cpuMs - sinkBefore);
   const campaignRate = N / seconds;
   const campaignPeak = rss.peak;
-  console.log(`campaign: ${stop}; ${N} messages in ${seconds.toFixed(2)} s = ${campaignRate.toFixed(0)} msg/s; ledger ${JSON.stringify(Object.fromEntries(rows.map((r) => [r.status, r.n])))}; sink ${stats.count} received, ${stats.duplicates} duplicates; peak RSS ${mb(campaignPeak)}`);
+  console.log(
+    `campaign: ${stop}; ${N} messages in ${seconds.toFixed(2)} s = ${campaignRate.toFixed(0)} msg/s; ledger ${JSON.stringify(Object.fromEntries(rows.map((r) => [r.status, r.n])))}; sink ${stats.count} received, ${stats.duplicates} duplicates; peak RSS ${mb(campaignPeak)}`,
+  );
   console.log(campaignCpu);
 
   if (args.includes("--no-ceiling")) throw new SkipCeiling();
@@ -188,10 +252,24 @@ try {
   const unsigned = await createCampaignRenderer(
     { config, mailer: { dkim: undefined } },
     { id, lists: ["news"], frozen: await frozenOf(id) },
-  )({ contactId: 1, email: "reader1@example.net", name: "Reader 1", company: "Company 1", lists: ["news"] }, "ceiling@example.com", new Date());
+  )(
+    {
+      contactId: 1,
+      email: "reader1@example.net",
+      name: "Reader 1",
+      company: "Company 1",
+      lists: ["news"],
+    },
+    "ceiling@example.com",
+    new Date(),
+  );
   const transport = nodemailer.createTransport({
     ...smtpPoolOptions(config.smtp!),
-    dkim: { domainName: "example.com", keySelector: "news", privateKey: fs.readFileSync(keyFile, "utf8") },
+    dkim: {
+      domainName: "example.com",
+      keySelector: "news",
+      privateKey: fs.readFileSync(keyFile, "utf8"),
+    },
   });
   const M = Math.min(N, 5_000);
   let nextIndex = 0;
@@ -202,17 +280,35 @@ try {
     Array.from({ length: POOL * 2 }, async () => {
       while (nextIndex < M) {
         nextIndex++;
-        await transport.sendMail({ envelope: { from: "news@example.com", to: ["reader1@example.net"] }, raw: unsigned.raw });
+        await transport.sendMail({
+          envelope: { from: "news@example.com", to: ["reader1@example.net"] },
+          raw: unsigned.raw,
+        });
       }
     }),
   );
   const ceiling = M / ((performance.now() - ceilingStart) / 1000);
-  const ceilingCpu = cpuReport(ceilingCpuBefore, cpuSnapshot(), M, (await sink.stats()).cpuMs - ceilingSinkBefore);
+  const ceilingCpu = cpuReport(
+    ceilingCpuBefore,
+    cpuSnapshot(),
+    M,
+    (await sink.stats()).cpuMs - ceilingSinkBefore,
+  );
   transport.close();
-  console.log(`ceiling (nodemailer pool, one pre-rendered ${unsigned.raw.length}-byte message, nodemailer DKIM ${keyType}): ${M} messages = ${ceiling.toFixed(0)} msg/s`);
+  console.log(
+    `ceiling (nodemailer pool, one pre-rendered ${unsigned.raw.length}-byte message, nodemailer DKIM ${keyType}): ${M} messages = ${ceiling.toFixed(0)} msg/s`,
+  );
   console.log(ceilingCpu);
   console.log(
-    JSON.stringify({ n: N, pool: POOL, dkim: keyType, messagesPerSecond: Math.round(campaignRate), ceilingPerSecond: Math.round(ceiling), ratio: Number((campaignRate / ceiling).toFixed(2)), peakRssMb: Math.round(campaignPeak / 1024 / 1024) }),
+    JSON.stringify({
+      n: N,
+      pool: POOL,
+      dkim: keyType,
+      messagesPerSecond: Math.round(campaignRate),
+      ceilingPerSecond: Math.round(ceiling),
+      ratio: Number((campaignRate / ceiling).toFixed(2)),
+      peakRssMb: Math.round(campaignPeak / 1024 / 1024),
+    }),
   );
 } catch (error) {
   if (!(error instanceof SkipCeiling)) throw error;

@@ -46,14 +46,21 @@ if (process.argv.includes("--load-generator")) {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { rate: { type: "string", default: "1000" }, seconds: { type: "string", default: "10" }, contacts: { type: "string", default: "20000" }, warmup: { type: "string", default: "2" }, "in-flight": { type: "string", default: "2" } },
+    options: {
+      rate: { type: "string", default: "1000" },
+      seconds: { type: "string", default: "10" },
+      contacts: { type: "string", default: "20000" },
+      warmup: { type: "string", default: "2" },
+      "in-flight": { type: "string", default: "2" },
+    },
   });
   const rate = Number(values.rate);
   const seconds = Number(values.seconds);
   const warmup = Number(values.warmup);
   const contacts = Number(values.contacts);
   const needed = Math.ceil(rate * (seconds + warmup));
-  if (needed > contacts) throw new Error(`--contacts ${contacts} is too few for ${needed} distinct tokens; raise it`);
+  if (needed > contacts)
+    throw new Error(`--contacts ${contacts} is too few for ${needed} distinct tokens; raise it`);
 
   const { createServer } = await import("../src/http/create-server.ts");
   const { openApp } = await import("../src/main.ts");
@@ -80,15 +87,24 @@ async function main(): Promise<void> {
     log: app.log,
     queue: app.queue,
     health: async () => ({ database: true, jobs: true }),
-    unsubscribeQueue: createUnsubscribeQueue(app, { maxInFlight: Number(values["in-flight"]), onBatch: (size, ms) => batches.push({ size, ms }) }),
+    unsubscribeQueue: createUnsubscribeQueue(app, {
+      maxInFlight: Number(values["in-flight"]),
+      onBatch: (size, ms) => batches.push({ size, ms }),
+    }),
   });
   try {
     process.stdout.write(`seeding ${contacts} contacts subscribed to "news" ... `);
     let t0 = performance.now();
     await seed(app.db, contacts);
     console.log(`${Math.round(performance.now() - t0)} ms`);
-    const ids = (await app.db.contact.findMany({ select: { id: true }, orderBy: { id: "asc" } })).map((c) => c.id);
-    const tokens = ids.slice(0, needed).map((contactId) => signToken(config.signingKeys, { contactId, list: "news", purpose: "unsubscribe" }));
+    const ids = (
+      await app.db.contact.findMany({ select: { id: true }, orderBy: { id: "asc" } })
+    ).map((c) => c.id);
+    const tokens = ids
+      .slice(0, needed)
+      .map((contactId) =>
+        signToken(config.signingKeys, { contactId, list: "news", purpose: "unsubscribe" }),
+      );
 
     await server.listen({ host: "127.0.0.1", port: 0 });
     const address = server.server.address();
@@ -105,7 +121,9 @@ async function main(): Promise<void> {
     const backends = await backendPids(app.db);
     const pgCpu0 = cpuTicks(backends);
     const cpu0 = process.cpuUsage();
-    console.log(`measuring: ${runTokens.length} one-click POSTs at ${rate}/s from a separate process`);
+    console.log(
+      `measuring: ${runTokens.length} one-click POSTs at ${rate}/s from a separate process`,
+    );
     const result = await runGenerator({ url, tokens: runTokens, rate });
     const cpu = process.cpuUsage(cpu0);
     const pgCpuMs = ((cpuTicks(backends) - pgCpu0) * 1000) / 100;
@@ -118,13 +136,19 @@ async function main(): Promise<void> {
     );
     const perRequest = (ms: number) => (ms / result.sent).toFixed(3);
     console.log(
-      `CPU per request: server process ${perRequest((cpu.user + cpu.system) / 1000)} ms, PostgreSQL backends ${perRequest(pgCpuMs)} ms (${backends.length} connections); load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} on ${os.cpus().length} cores`,
+      `CPU per request: server process ${perRequest((cpu.user + cpu.system) / 1000)} ms, PostgreSQL backends ${perRequest(pgCpuMs)} ms (${backends.length} connections); load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" ")} on ${os.cpus().length} cores`,
     );
     console.log(
       `database: ${after.unsubscribed - before.unsubscribed} subscriptions newly unsubscribed, ${after.consent - before.consent} consent events, ${after.audit - before.audit} audit entries`,
     );
     const ok = result.statuses["200"] ?? 0;
-    if (after.unsubscribed - before.unsubscribed !== ok) console.log(`MISMATCH: ${ok} answered 200 but ${after.unsubscribed - before.unsubscribed} changed`);
+    if (after.unsubscribed - before.unsubscribed !== ok)
+      console.log(
+        `MISMATCH: ${ok} answered 200 but ${after.unsubscribed - before.unsubscribed} changed`,
+      );
   } finally {
     await server.close();
     await app.close();
@@ -146,7 +170,9 @@ async function seed(db: import("../src/types.ts").Db, n: number): Promise<void> 
 
 /** The server processes serving our database: their CPU is the database's share of each request. */
 async function backendPids(db: import("../src/types.ts").Db): Promise<number[]> {
-  const rows = await db.$queryRaw<{ pid: number }[]>`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`;
+  const rows = await db.$queryRaw<
+    { pid: number }[]
+  >`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`;
   return rows.map((r) => r.pid);
 }
 
@@ -175,10 +201,16 @@ async function counts(db: import("../src/types.ts").Db) {
 
 function runGenerator(plan: LoadPlan): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(import.meta.url), ["--load-generator"], { execArgv: process.execArgv, stdio: "inherit" });
+    const child = fork(fileURLToPath(import.meta.url), ["--load-generator"], {
+      execArgv: process.execArgv,
+      stdio: "inherit",
+    });
     child.once("message", (result) => resolve(result as LoadResult));
     child.once("error", reject);
-    child.once("exit", (code) => code !== 0 && reject(new Error(`load generator exited with ${code}`)));
+    child.once(
+      "exit",
+      (code) => code !== 0 && reject(new Error(`load generator exited with ${code}`)),
+    );
     child.send(plan);
   });
 }
@@ -188,7 +220,14 @@ async function generateLoad(plan: LoadPlan): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const target = new URL(plan.url);
   const body = "List-Unsubscribe=One-Click";
-  const result: LoadResult = { sent: 0, statuses: {}, errors: 0, elapsedMs: 0, fromSend: [], fromSchedule: [] };
+  const result: LoadResult = {
+    sent: 0,
+    statuses: {},
+    errors: 0,
+    elapsedMs: 0,
+    fromSend: [],
+    fromSchedule: [],
+  };
   const start = performance.now();
   const interval = 1000 / plan.rate;
   let pending = 0;
@@ -206,7 +245,10 @@ async function generateLoad(plan: LoadPlan): Promise<LoadResult> {
         method: "POST",
         path: `/u/${token}`,
         agent,
-        headers: { "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(body) },
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          "content-length": Buffer.byteLength(body),
+        },
       },
       (response) => {
         response.resume();
@@ -239,7 +281,8 @@ async function generateLoad(plan: LoadPlan): Promise<LoadResult> {
         fire(plan.tokens[next]!, start + next * interval);
         next++;
       }
-      if (next < plan.tokens.length) setTimeout(tick, Math.max(0, start + next * interval - performance.now()));
+      if (next < plan.tokens.length)
+        setTimeout(tick, Math.max(0, start + next * interval - performance.now()));
       else resolve();
     };
     tick();
@@ -259,14 +302,29 @@ function report(result: LoadResult, rate: number): void {
   const line = (label: string, values: number[]) => {
     const sorted = [...values].sort((a, b) => a - b);
     const f = (v: number) => v.toFixed(2).padStart(7);
-    console.log(`  ${label.padEnd(22)} p50 ${f(percentile(sorted, 50))} ms   p95 ${f(percentile(sorted, 95))} ms   p99 ${f(percentile(sorted, 99))} ms   max ${f(sorted.at(-1) ?? NaN)} ms`);
+    console.log(
+      `  ${label.padEnd(22)} p50 ${f(percentile(sorted, 50))} ms   p95 ${f(percentile(sorted, 95))} ms   p99 ${f(percentile(sorted, 99))} ms   max ${f(sorted.at(-1) ?? NaN)} ms`,
+    );
   };
   const achieved = (result.sent / result.elapsedMs) * 1000;
-  const non200 = Object.entries(result.statuses).filter(([s]) => s !== "200").reduce((n, [, c]) => n + c, 0);
-  console.log(`requests: ${result.sent} in ${(result.elapsedMs / 1000).toFixed(2)} s = ${achieved.toFixed(0)} req/s (target ${rate}/s)`);
-  console.log(`statuses: ${JSON.stringify(result.statuses)}; transport errors: ${result.errors}; non-200: ${non200}`);
+  const non200 = Object.entries(result.statuses)
+    .filter(([s]) => s !== "200")
+    .reduce((n, [, c]) => n + c, 0);
+  console.log(
+    `requests: ${result.sent} in ${(result.elapsedMs / 1000).toFixed(2)} s = ${achieved.toFixed(0)} req/s (target ${rate}/s)`,
+  );
+  console.log(
+    `statuses: ${JSON.stringify(result.statuses)}; transport errors: ${result.errors}; non-200: ${non200}`,
+  );
   line("latency from send", result.fromSend);
   line("latency from schedule", result.fromSchedule);
-  const p99 = percentile([...result.fromSend].sort((a, b) => a - b), 99);
-  console.log(p99 < 20 && result.errors === 0 && non200 === 0 ? `goal met: p99 ${p99.toFixed(2)} ms < 20 ms` : `goal NOT met (p99 ${p99.toFixed(2)} ms, errors ${result.errors + non200})`);
+  const p99 = percentile(
+    [...result.fromSend].sort((a, b) => a - b),
+    99,
+  );
+  console.log(
+    p99 < 20 && result.errors === 0 && non200 === 0
+      ? `goal met: p99 ${p99.toFixed(2)} ms < 20 ms`
+      : `goal NOT met (p99 ${p99.toFixed(2)} ms, errors ${result.errors + non200})`,
+  );
 }

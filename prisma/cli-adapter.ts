@@ -37,7 +37,8 @@ class CatalogTextPool extends pg.Pool {
         const charColumns: number[] = [];
         (r?.fields ?? []).forEach((field, i) => {
           if (field.dataTypeID === CHAR_OID) charColumns.push(i);
-          if (field.dataTypeID === CHAR_OID || field.dataTypeID === NAME_OID) field.dataTypeID = TEXT_OID;
+          if (field.dataTypeID === CHAR_OID || field.dataTypeID === NAME_OID)
+            field.dataTypeID = TEXT_OID;
         });
         if (charColumns.length > 0 && r.rows) charColumnsOf.set(r.rows, charColumns);
       }
@@ -65,7 +66,8 @@ function charColumnsAsCharacter<Q extends Queryable>(queryable: Q): Q {
 function mended(adapter: Adapter, pool: pg.Pool): Adapter {
   charColumnsAsCharacter(adapter);
   const startTransaction = adapter.startTransaction.bind(adapter);
-  adapter.startTransaction = async (isolation) => charColumnsAsCharacter(await startTransaction(isolation));
+  adapter.startTransaction = async (isolation) =>
+    charColumnsAsCharacter(await startTransaction(isolation));
   adapter.executeScript = async (script: string) => {
     try {
       await pool.query(script);
@@ -101,7 +103,11 @@ export class MigratePg extends PrismaPg {
     }
     const url = new URL(this.#connectionString);
     url.pathname = `/${name}`;
-    const pool = new CatalogTextPool({ connectionString: url.toString(), max: 2, allowExitOnIdle: true });
+    const pool = new CatalogTextPool({
+      connectionString: url.toString(),
+      max: 2,
+      allowExitOnIdle: true,
+    });
     const shadow = await new PrismaPg(pool).connect();
     const dispose = shadow.dispose.bind(shadow);
     shadow.dispose = async () => {

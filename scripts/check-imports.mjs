@@ -3,7 +3,8 @@
 import fs from "node:fs";
 import path from "node:path";
 
-const restricted = /^(imapflow|nodemailer|mailparser|mjml|agenda|@agendajs\/|pg$|@electric-sql\/|@prisma\/adapter-pg|mongodb)/;
+const restricted =
+  /^(imapflow|nodemailer|mailparser|mjml|agenda|@agendajs\/|pg$|@electric-sql\/|@prisma\/adapter-pg|mongodb)/;
 const problems = [];
 
 function walk(dir) {
@@ -15,9 +16,11 @@ function walk(dir) {
     } else if (file.endsWith(".ts")) {
       const text = fs.readFileSync(file, "utf8");
       for (const m of text.matchAll(/^\s*import\s+(?!type\b)[^'"]*?from\s+["']([^"']+)["']/gm)) {
-        if (restricted.test(m[1])) problems.push(`${file}: imports ${m[1]} (only src/adapters/ may)`);
+        if (restricted.test(m[1]))
+          problems.push(`${file}: imports ${m[1]} (only src/adapters/ may)`);
       }
-      if (/new PrismaClient\(/.test(text)) problems.push(`${file}: constructs PrismaClient (only src/adapters/ may)`);
+      if (/new PrismaClient\(/.test(text))
+        problems.push(`${file}: constructs PrismaClient (only src/adapters/ may)`);
     }
   }
 }

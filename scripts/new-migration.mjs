@@ -11,12 +11,23 @@ import path from "node:path";
 
 const name = process.argv[2];
 if (!name || !/^[a-z0-9_]+$/.test(name)) {
-  console.error(`usage: npm run db:new-migration -- NAME (lower-case letters, digits and _; got ${JSON.stringify(name ?? "")})`);
+  console.error(
+    `usage: npm run db:new-migration -- NAME (lower-case letters, digits and _; got ${JSON.stringify(name ?? "")})`,
+  );
   process.exit(2);
 }
 const sql = execFileSync(
   process.execPath,
-  ["node_modules/prisma/build/index.js", "migrate", "diff", "--from-migrations", "prisma/migrations", "--to-schema-datamodel", "prisma/schema.prisma", "--script"],
+  [
+    "node_modules/prisma/build/index.js",
+    "migrate",
+    "diff",
+    "--from-migrations",
+    "prisma/migrations",
+    "--to-schema-datamodel",
+    "prisma/schema.prisma",
+    "--script",
+  ],
   { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] },
 );
 if (!/\S/.test(sql.replace(/^--.*$/gm, ""))) {

@@ -5,7 +5,8 @@ import { existsSync, readdirSync } from "node:fs";
 import pg from "pg";
 
 const isRoot = process.getuid?.() === 0;
-const databaseUrl = process.env.TEST_DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/postgres";
+const databaseUrl =
+  process.env.TEST_DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/postgres";
 const problems = [];
 let aptUpdated = false;
 
@@ -32,7 +33,9 @@ async function ensurePostgres() {
   const versions = existsSync("/etc/postgresql") ? readdirSync("/etc/postgresql") : [];
   const start = `pg_ctlcluster --skip-systemctl-redirect ${versions[0] ?? "<version>"} main start`;
   if (!isRoot || versions.length === 0) {
-    return problems.push(`PostgreSQL does not answer at ${where}; start it (as root: ${start}) or set TEST_DATABASE_URL`);
+    return problems.push(
+      `PostgreSQL does not answer at ${where}; start it (as root: ${start}) or set TEST_DATABASE_URL`,
+    );
   }
   spawnSync("sh", ["-c", start], { stdio: "inherit" });
   for (let i = 0; i < 20; i++) {
@@ -50,7 +53,10 @@ function aptInstall(pkg) {
 
 function ensurePackage(name, pkg, present) {
   if (present()) return report(name, "ok");
-  if (!isRoot) return problems.push(`${name} is missing; install it with: sudo apt-get update && sudo apt-get install -y ${pkg}`);
+  if (!isRoot)
+    return problems.push(
+      `${name} is missing; install it with: sudo apt-get update && sudo apt-get install -y ${pkg}`,
+    );
   try {
     aptInstall(pkg);
   } catch (error) {
@@ -64,8 +70,11 @@ await ensurePostgres();
 ensurePackage("dovecot", "dovecot-imapd", () => existsSync("/usr/sbin/dovecot"));
 ensurePackage("chromium", "chromium", () => existsSync("/usr/bin/chromium"));
 // Debian's interpreter, not whatever `python3` is first on PATH (pyenv hides the apt module).
-ensurePackage("python3-dkim", "python3-dkim", () =>
-  spawnSync("/usr/bin/python3", ["-c", "import dkim"], { stdio: "ignore" }).status === 0);
+ensurePackage(
+  "python3-dkim",
+  "python3-dkim",
+  () => spawnSync("/usr/bin/python3", ["-c", "import dkim"], { stdio: "ignore" }).status === 0,
+);
 
 if (problems.length > 0) {
   for (const problem of problems) console.error(`test-setup: ${problem}`);

@@ -35,5 +35,9 @@ export function isAppError(error: unknown, code?: ErrorCode): error is AppError 
 /** `unknown list "newz"; known lists: news, events` */
 export function unknownName(kind: string, name: string, known: readonly string[]): AppError {
   const choices = known.length > 0 ? known.join(", ") : "(none yet)";
-  return new AppError("not_found", `unknown ${kind} "${name}"; known ${kind}s: ${choices}`, { kind, name, known });
+  return new AppError("not_found", `unknown ${kind} "${name}"; known ${kind}s: ${choices}`, {
+    kind,
+    name,
+    known,
+  });
 }

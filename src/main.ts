@@ -42,7 +42,12 @@ export async function openApp(opts: OpenAppOptions): Promise<App> {
   const config = opts.config ?? loadConfig(opts.env ?? process.env);
   const log = opts.log ?? createLogger(config.logLevel);
   const clock = opts.clock ?? systemClock;
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, purpose: opts.purpose, log });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    purpose: opts.purpose,
+    log,
+  });
   const mailer = opts.mailer ?? createMailer(config);
   const runner = createJobRunner({
     pool: database.pool,
@@ -78,7 +83,9 @@ export interface Running {
 }
 
 /** Worker and web server in one process. */
-export async function start(opts: OpenAppOptions & { worker?: boolean; http?: boolean } = { purpose: "mailsteward start" }): Promise<Running> {
+export async function start(
+  opts: OpenAppOptions & { worker?: boolean; http?: boolean } = { purpose: "mailsteward start" },
+): Promise<Running> {
   const app = await openApp(opts);
   const server = createServer({
     db: app.db,
@@ -88,7 +95,10 @@ export async function start(opts: OpenAppOptions & { worker?: boolean; http?: bo
     queue: app.queue,
     mailer: app.mailer,
     async health() {
-      const database = await app.db.$queryRaw`select 1`.then(() => true, () => false);
+      const database = await app.db.$queryRaw`select 1`.then(
+        () => true,
+        () => false,
+      );
       return { database, jobs: opts.worker === false ? true : await app.jobs.healthy() };
     },
   });
@@ -101,8 +111,16 @@ export async function start(opts: OpenAppOptions & { worker?: boolean; http?: bo
     throw error;
   }
   const address = server.server.address();
-  const url = typeof address === "object" && address ? `http://${app.config.host}:${address.port}` : app.config.publicBaseUrl;
-  app.log.info("mailsteward started", { url, embedded: app.database.embedded, worker: opts.worker !== false, jobs: jobs.length });
+  const url =
+    typeof address === "object" && address
+      ? `http://${app.config.host}:${address.port}`
+      : app.config.publicBaseUrl;
+  app.log.info("mailsteward started", {
+    url,
+    embedded: app.database.embedded,
+    worker: opts.worker !== false,
+    jobs: jobs.length,
+  });
   return {
     app,
     url,
@@ -119,7 +137,9 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    running.app.log.info("stopping: no new jobs; running jobs finish their current step", { signal });
+    running.app.log.info("stopping: no new jobs; running jobs finish their current step", {
+      signal,
+    });
     running.stop().then(
       () => process.exit(0),
       (error) => {

@@ -71,7 +71,10 @@ export interface DkimSigner {
   readonly selector: string;
   sign(headers: ReadonlyArray<readonly [name: string, value: string]>, body: Buffer): string;
   /** the same, with the private-key operation on a worker thread so the sender's thread keeps sending */
-  signAsync?(headers: ReadonlyArray<readonly [name: string, value: string]>, body: Buffer): Promise<string>;
+  signAsync?(
+    headers: ReadonlyArray<readonly [name: string, value: string]>,
+    body: Buffer,
+  ): Promise<string>;
   close?(): Promise<void>;
 }
 

@@ -16,7 +16,11 @@ export function lockDataDir(dataDir: string, purpose: string): DataDirLock {
   const file = path.join(dataDir, "owner.lock");
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      fs.writeFileSync(file, JSON.stringify({ pid: process.pid, purpose, since: new Date().toISOString() }), { flag: "wx" });
+      fs.writeFileSync(
+        file,
+        JSON.stringify({ pid: process.pid, purpose, since: new Date().toISOString() }),
+        { flag: "wx" },
+      );
       let released = false;
       return {
         release() {
@@ -40,7 +44,10 @@ export function lockDataDir(dataDir: string, purpose: string): DataDirLock {
       fs.rmSync(file, { force: true });
     }
   }
-  throw new AppError("data_dir_locked", `could not lock ${dataDir}: another process keeps creating ${file}`);
+  throw new AppError(
+    "data_dir_locked",
+    `could not lock ${dataDir}: another process keeps creating ${file}`,
+  );
 }
 
 function readOwner(file: string): { pid: number; purpose: string; since: string } | undefined {

@@ -55,7 +55,11 @@ export async function openDatabase(opts: {
  * safe with ONE pool of ONE connection shared by everything in the process;
  * hence never await another query inside an interactive transaction here.
  */
-async function openEmbedded(opts: { dataDir: string; purpose: string; log: Logger }): Promise<Database> {
+async function openEmbedded(opts: {
+  dataDir: string;
+  purpose: string;
+  log: Logger;
+}): Promise<Database> {
   const lock = lockDataDir(opts.dataDir, opts.purpose);
   let pglite: PGlite | undefined;
   let server: PGLiteSocketServer | undefined;
@@ -96,7 +100,9 @@ async function openEmbedded(opts: { dataDir: string; purpose: string; log: Logge
  * The pool drops the connection and opens a new one on the next query.
  */
 function logIdleErrors(pool: pg.Pool, log: Logger): void {
-  pool.on("error", (error) => log.warn("idle database connection lost; it will be replaced", { error: error.message }));
+  pool.on("error", (error) =>
+    log.warn("idle database connection lost; it will be replaced", { error: error.message }),
+  );
 }
 
 const migrationsDir = path.join(repoRoot, "prisma", "migrations");
@@ -106,7 +112,10 @@ const migrationsDir = path.join(repoRoot, "prisma", "migrations");
  * costs seconds, so the worker and every CLI command ask first.
  */
 async function pendingMigrations(pool: pg.Pool): Promise<boolean> {
-  const committed = fs.readdirSync(migrationsDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  const committed = fs
+    .readdirSync(migrationsDir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name);
   try {
     const { rows } = await pool.query<{ migration_name: string }>(
       "select migration_name from _prisma_migrations where finished_at is not null and rolled_back_at is null",
@@ -134,11 +143,20 @@ export async function migrate(url: string, log: Logger): Promise<void> {
     child.on("error", reject);
     child.on("exit", (code) => {
       if (code === 0) resolve(text);
-      else reject(new AppError("config", `applying migrations failed (prisma migrate deploy exited ${code}):\n${text.trim()}`));
+      else
+        reject(
+          new AppError(
+            "config",
+            `applying migrations failed (prisma migrate deploy exited ${code}):\n${text.trim()}`,
+          ),
+        );
     });
   });
   const applied = /(\d+) migrations? found/.exec(output)?.[1];
-  log.info("database migrated", { migrations: applied ? Number(applied) : undefined, ms: Date.now() - started });
+  log.info("database migrated", {
+    migrations: applied ? Number(applied) : undefined,
+    ms: Date.now() - started,
+  });
 }
 
 async function checkReachable(pool: pg.Pool, url: string): Promise<void> {
@@ -147,6 +165,9 @@ async function checkReachable(pool: pg.Pool, url: string): Promise<void> {
   } catch (error) {
     const safe = url.replace(/\/\/[^@/]*@/, "//***@");
     await pool.end().catch(() => {});
-    throw new AppError("config", `DATABASE_URL: cannot connect to ${safe} (${(error as Error).message}); start PostgreSQL or unset DATABASE_URL to use the embedded database`);
+    throw new AppError(
+      "config",
+      `DATABASE_URL: cannot connect to ${safe} (${(error as Error).message}); start PostgreSQL or unset DATABASE_URL to use the embedded database`,
+    );
   }
 }

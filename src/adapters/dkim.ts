@@ -19,12 +19,19 @@ export interface DkimOptions {
   clock?: () => Date;
 }
 
-export function loadDkimSigner(opts: { domain: string; selector: string; privateKeyFile: string }): DkimSigner {
+export function loadDkimSigner(opts: {
+  domain: string;
+  selector: string;
+  privateKeyFile: string;
+}): DkimSigner {
   let pem: string;
   try {
     pem = fs.readFileSync(opts.privateKeyFile, "utf8");
   } catch (error) {
-    throw new AppError("config", `DKIM_PRIVATE_KEY_FILE: cannot read ${opts.privateKeyFile} (${(error as Error).message}); expected a PEM private key, e.g. from: openssl genrsa -out dkim.pem 2048`);
+    throw new AppError(
+      "config",
+      `DKIM_PRIVATE_KEY_FILE: cannot read ${opts.privateKeyFile} (${(error as Error).message}); expected a PEM private key, e.g. from: openssl genrsa -out dkim.pem 2048`,
+    );
   }
   return createDkimSigner({ domain: opts.domain, selector: opts.selector, privateKey: pem });
 }
@@ -34,11 +41,17 @@ export function createDkimSigner(opts: DkimOptions): DkimSigner {
   try {
     key = crypto.createPrivateKey(opts.privateKey);
   } catch (error) {
-    throw new AppError("config", `DKIM key: not a PEM private key (${(error as Error).message}); expected RSA (2048 bits) or Ed25519`);
+    throw new AppError(
+      "config",
+      `DKIM key: not a PEM private key (${(error as Error).message}); expected RSA (2048 bits) or Ed25519`,
+    );
   }
   const type = key.asymmetricKeyType;
   if (type !== "rsa" && type !== "ed25519") {
-    throw new AppError("config", `DKIM key: type "${type}" is not supported; expected RSA (2048 bits) or Ed25519`);
+    throw new AppError(
+      "config",
+      `DKIM key: type "${type}" is not supported; expected RSA (2048 bits) or Ed25519`,
+    );
   }
   const algorithm = type === "rsa" ? "rsa-sha256" : "ed25519-sha256";
   const now = opts.clock ?? (() => new Date());
@@ -139,7 +152,10 @@ function startSigningWorker(pem: string, type: "rsa" | "ed25519"): SigningWorker
 
 /** RFC 6376 §3.4.2: lower-case name, unfold, runs of WSP to one space, no WSP around the colon or at the end. */
 export function canonicalHeaderRelaxed(name: string, value: string): string {
-  return `${name.trim().toLowerCase()}:${value.replace(/\r\n/g, "").replace(/[ \t]+/g, " ").trim()}`;
+  return `${name.trim().toLowerCase()}:${value
+    .replace(/\r\n/g, "")
+    .replace(/[ \t]+/g, " ")
+    .trim()}`;
 }
 
 /**

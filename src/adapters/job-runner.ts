@@ -49,7 +49,9 @@ export function createJobRunner(opts: JobRunnerOptions): JobRunner {
     defaultConcurrency: opts.concurrency,
     processEvery: opts.processEvery ?? (opts.embedded ? 1000 : 5000),
     removeOnComplete: true,
-    ...(opts.embedded && !opts.mongoUrl ? { notificationChannel: new InMemoryNotificationChannel() } : {}),
+    ...(opts.embedded && !opts.mongoUrl
+      ? { notificationChannel: new InMemoryNotificationChannel() }
+      : {}),
   });
   const stopping = new AbortController();
   let running = false;
@@ -67,7 +69,11 @@ export function createJobRunner(opts: JobRunnerOptions): JobRunner {
     async cancel(name, data) {
       assertKnown(name);
       const { jobs } = await agenda.queryJobs({ name });
-      const matching = jobs.filter((j) => Object.entries(data).every(([k, v]) => (j.data as Record<string, unknown> | undefined)?.[k] === v));
+      const matching = jobs.filter((j) =>
+        Object.entries(data).every(
+          ([k, v]) => (j.data as Record<string, unknown> | undefined)?.[k] === v,
+        ),
+      );
       let removed = 0;
       for (const j of matching) removed += await agenda.cancel({ id: String(j._id) });
       return removed;
@@ -75,7 +81,11 @@ export function createJobRunner(opts: JobRunnerOptions): JobRunner {
   };
 
   function assertKnown(name: string): void {
-    if (!known.has(name)) throw new AppError("invalid_input", `unknown job "${name}"; known jobs: ${[...known.keys()].join(", ")}`);
+    if (!known.has(name))
+      throw new AppError(
+        "invalid_input",
+        `unknown job "${name}"; known jobs: ${[...known.keys()].join(", ")}`,
+      );
   }
 
   for (const def of opts.jobs) {
@@ -84,7 +94,10 @@ export function createJobRunner(opts: JobRunnerOptions): JobRunner {
       async (job: Job<unknown>) => {
         const parsed = def.payload.safeParse(job.attrs.data ?? {});
         if (!parsed.success) {
-          throw new AppError("invalid_input", `job ${def.name}: bad payload: ${parsed.error.issues.map((i) => `${i.path.join(".") || "payload"}: ${i.message}`).join("; ")}`);
+          throw new AppError(
+            "invalid_input",
+            `job ${def.name}: bad payload: ${parsed.error.issues.map((i) => `${i.path.join(".") || "payload"}: ${i.message}`).join("; ")}`,
+          );
         }
         const started = Date.now();
         opts.log.debug("job started", { job: def.name, id: String(job.attrs._id) });
@@ -94,16 +107,26 @@ export function createJobRunner(opts: JobRunnerOptions): JobRunner {
           signal: stopping.signal,
           touch: (progress?: number) => job.touch(progress),
         });
-        opts.log.info("job finished", { job: def.name, id: String(job.attrs._id), ms: Date.now() - started });
+        opts.log.info("job finished", {
+          job: def.name,
+          id: String(job.attrs._id),
+          ms: Date.now() - started,
+        });
       },
       { concurrency: def.concurrency ?? 1, lockLifetime: opts.lockLifetimeMs },
     );
   }
 
   agenda.on("fail", (error: Error, job: Job) => {
-    opts.log.error("job failed", { job: job.attrs.name, id: String(job.attrs._id), error: error.message });
+    opts.log.error("job failed", {
+      job: job.attrs.name,
+      id: String(job.attrs._id),
+      error: error.message,
+    });
   });
-  agenda.on("error", (error: Error) => opts.log.error("job runner error", { error: error.message }));
+  agenda.on("error", (error: Error) =>
+    opts.log.error("job runner error", { error: error.message }),
+  );
 
   return {
     queue,
@@ -125,13 +148,19 @@ export function createJobRunner(opts: JobRunnerOptions): JobRunner {
       // jobs go on and save their state through the still-open backend. We wait
       // for them ourselves: drain() in Agenda 6.2.6 can miss the last completion
       // (it checks before the job leaves the running list) and sits out its timeout.
-      const processor = (agenda as unknown as { jobProcessor?: { runningJobs: Job[] } }).jobProcessor;
+      const processor = (agenda as unknown as { jobProcessor?: { runningJobs: Job[] } })
+        .jobProcessor;
       await agenda.stop(false);
       const deadline = Date.now() + timeoutMs;
-      while ((processor?.runningJobs.length ?? 0) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      while ((processor?.runningJobs.length ?? 0) > 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 25));
       if (opts.mongoUrl) await backend.disconnect();
       const stillRunning = processor?.runningJobs.length ?? 0;
-      if (stillRunning > 0) opts.log.warn("jobs still running at shutdown; their locks expire and another worker resumes them", { running: stillRunning });
+      if (stillRunning > 0)
+        opts.log.warn(
+          "jobs still running at shutdown; their locks expire and another worker resumes them",
+          { running: stillRunning },
+        );
     },
     async healthy() {
       if (!running) return false;

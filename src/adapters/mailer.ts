@@ -7,17 +7,29 @@ import nodemailer from "nodemailer";
 import type SMTPPool from "nodemailer/lib/smtp-pool/index.js";
 import type Mail from "nodemailer/lib/mailer/index.js";
 import type { Config } from "../config/load-config.ts";
-import { SendError, type DkimSigner, type Envelope, type Mailer, type OutgoingMessage } from "../types.ts";
+import {
+  SendError,
+  type DkimSigner,
+  type Envelope,
+  type Mailer,
+  type OutgoingMessage,
+} from "../types.ts";
 import { loadDkimSigner } from "./dkim.ts";
 import { createRawSmtpPool } from "./raw-smtp-pool.ts";
 
 /** SMTP when SMTP_URL is set; otherwise a folder of .eml files any mail client opens. */
 export function createMailer(config: Pick<Config, "smtp" | "outboxDir" | "dkim">): Mailer {
   const dkim = config.dkim
-    ? { domainName: config.dkim.domain, keySelector: config.dkim.selector, privateKey: fs.readFileSync(config.dkim.privateKeyFile, "utf8") }
+    ? {
+        domainName: config.dkim.domain,
+        keySelector: config.dkim.selector,
+        privateKey: fs.readFileSync(config.dkim.privateKeyFile, "utf8"),
+      }
     : undefined;
   const signer = config.dkim ? loadDkimSigner(config.dkim) : undefined;
-  return config.smtp ? smtpMailer(config.smtp, dkim, signer) : outboxMailer(config.outboxDir, dkim, signer);
+  return config.smtp
+    ? smtpMailer(config.smtp, dkim, signer)
+    : outboxMailer(config.outboxDir, dkim, signer);
 }
 
 type Dkim = Mail.Options["dkim"];
@@ -39,7 +51,9 @@ function toMail(message: OutgoingMessage, dkim: Dkim): Mail.Options {
  * nodemailer pool options for SMTP_URL (exported for the benchmark's ceiling,
  * which must use the same transport settings).
  */
-export function smtpPoolOptions(smtp: NonNullable<Config["smtp"]>): SMTPPool.Options & { maxRequeues: number } {
+export function smtpPoolOptions(
+  smtp: NonNullable<Config["smtp"]>,
+): SMTPPool.Options & { maxRequeues: number } {
   const url = new URL(smtp.url);
   const secure = url.protocol === "smtps:";
   const host = url.hostname.replace(/^\[|\]$/g, "");
@@ -49,7 +63,9 @@ export function smtpPoolOptions(smtp: NonNullable<Config["smtp"]>): SMTPPool.Opt
     host,
     port,
     secure,
-    ...(url.username ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } } : {}),
+    ...(url.username
+      ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } }
+      : {}),
     // Nagle's algorithm holds DATA's final "." back until the body's segment is
     // acknowledged, which a delayed ACK makes 40 ms: one message per 40 ms per
     // connection. Our own sockets, with TCP_NODELAY.
@@ -69,7 +85,9 @@ export function smtpPoolOptions(smtp: NonNullable<Config["smtp"]>): SMTPPool.Opt
 
 function connectSocket(host: string, port: number, secure: boolean): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const socket = secure ? tls.connect({ host, port, servername: host }) : net.connect({ host, port, noDelay: true });
+    const socket = secure
+      ? tls.connect({ host, port, servername: host })
+      : net.connect({ host, port, noDelay: true });
     socket.setNoDelay(true);
     socket.once("error", reject);
     socket.once(secure ? "secureConnect" : "connect", () => {
@@ -79,7 +97,11 @@ function connectSocket(host: string, port: number, secure: boolean): Promise<net
   });
 }
 
-function smtpMailer(smtp: NonNullable<Config["smtp"]>, dkim: Dkim, signer: DkimSigner | undefined): Mailer {
+function smtpMailer(
+  smtp: NonNullable<Config["smtp"]>,
+  dkim: Dkim,
+  signer: DkimSigner | undefined,
+): Mailer {
   const options = smtpPoolOptions(smtp);
   const transport = nodemailer.createTransport(options);
   // campaign messages (sendRaw) skip the Mail object nodemailer's pool builds per message; see raw-smtp-pool.ts
@@ -130,7 +152,11 @@ function smtpMailer(smtp: NonNullable<Config["smtp"]>, dkim: Dkim, signer: DkimS
 }
 
 function outboxMailer(dir: string, dkim: Dkim, signer: DkimSigner | undefined): Mailer {
-  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "windows" });
+  const transport = nodemailer.createTransport({
+    streamTransport: true,
+    buffer: true,
+    newline: "windows",
+  });
   const write = (messageId: string, data: Buffer) => {
     fs.mkdirSync(dir, { recursive: true });
     const file = path.join(dir, `${messageId.replace(/[^A-Za-z0-9._-]/g, "_")}.eml`);
@@ -167,7 +193,9 @@ export function toSendError(error: unknown, handedOver: boolean): SendError {
   const code = typeof e.responseCode === "number" ? e.responseCode : undefined;
   const response = e.response ?? e.message ?? String(error);
   // nodemailer refuses a malformed address before talking to the server
-  if (code === undefined && e.code === "EENVELOPE") return new SendError(response, undefined, response, "permanent");
-  if (code === undefined) return new SendError(response, undefined, response, "connection", handedOver);
+  if (code === undefined && e.code === "EENVELOPE")
+    return new SendError(response, undefined, response, "permanent");
+  if (code === undefined)
+    return new SendError(response, undefined, response, "connection", handedOver);
   return new SendError(response, code, response, code >= 500 ? "permanent" : "transient");
 }

@@ -17,14 +17,28 @@ export type MjmlResult = { ok: true; html: string } | { ok: false; problems: Mjm
  */
 export async function compileMjml(source: string): Promise<MjmlResult> {
   try {
-    const result = await mjml2html(source, { validationLevel: "strict", keepComments: false, ignoreIncludes: true });
+    const result = await mjml2html(source, {
+      validationLevel: "strict",
+      keepComments: false,
+      ignoreIncludes: true,
+    });
     if (result.errors.length > 0) return { ok: false, problems: result.errors.map(toProblem) };
     return { ok: true, html: result.html };
   } catch (error) {
     const errors = (error as { errors?: unknown }).errors;
-    if (Array.isArray(errors) && errors.length > 0) return { ok: false, problems: errors.map(toProblem) };
+    if (Array.isArray(errors) && errors.length > 0)
+      return { ok: false, problems: errors.map(toProblem) };
     // A parse failure (unclosed tag and the like) comes without the errors array.
-    return { ok: false, problems: [{ line: 0, tag: "mjml", message: error instanceof Error ? error.message.trim() : String(error) }] };
+    return {
+      ok: false,
+      problems: [
+        {
+          line: 0,
+          tag: "mjml",
+          message: error instanceof Error ? error.message.trim() : String(error),
+        },
+      ],
+    };
   }
 }
 

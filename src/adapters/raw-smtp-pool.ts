@@ -140,7 +140,11 @@ export function createRawSmtpPool(opts: RawSmtpPoolOptions): RawSmtpPool {
         const info = await new Promise<{ response: string }>((resolve, reject) => {
           lane.fail = reject;
           // a copy: SMTPConnection consumes the recipient list it is given
-          lane.connection.send({ from: envelope.from, to: [...envelope.to] }, message, (error, result) => (error ? reject(error) : resolve(result)));
+          lane.connection.send(
+            { from: envelope.from, to: [...envelope.to] },
+            message,
+            (error, result) => (error ? reject(error) : resolve(result)),
+          );
         });
         lane.fail = undefined;
         lane.messages++;

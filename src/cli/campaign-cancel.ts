@@ -9,7 +9,9 @@ export function register(program: Command): void {
     .argument("<slug>", "the campaign")
     .description("stop a campaign for good; recipients not yet handed to SMTP are skipped")
     .action(async (slug: string) => {
-      const result = await withApp("campaign cancel", (app) => cancelCampaign({ ...app, actor: "cli" }, { slug }));
+      const result = await withApp("campaign cancel", (app) =>
+        cancelCampaign({ ...app, actor: "cli" }, { slug }),
+      );
       say(`campaign ${slug} cancelled; ${result.skipped} queued deliveries skipped`);
     });
 }

@@ -7,9 +7,13 @@ export function register(program: Command): void {
   campaignGroup(program)
     .command("pause")
     .argument("<slug>", "the campaign")
-    .description("stop sending after the current batch; resume carries on without sending anyone twice")
+    .description(
+      "stop sending after the current batch; resume carries on without sending anyone twice",
+    )
     .action(async (slug: string) => {
-      await withApp("campaign pause", (app) => pauseCampaign({ db: app.db, actor: "cli" }, { slug }));
+      await withApp("campaign pause", (app) =>
+        pauseCampaign({ db: app.db, actor: "cli" }, { slug }),
+      );
       say(`campaign ${slug} paused (the batch in progress finishes first)`);
     });
 }

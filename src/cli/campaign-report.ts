@@ -7,7 +7,9 @@ export function register(program: Command): void {
   campaignGroup(program)
     .command("report")
     .argument("<slug>", "the campaign")
-    .description("progress and outcome: deliveries per state, uncertain recipients, failures with the server's answer")
+    .description(
+      "progress and outcome: deliveries per state, uncertain recipients, failures with the server's answer",
+    )
     .option("--json", "print the report as JSON")
     .action(async (slug: string, opts: { json?: boolean }) => {
       const report = await withApp("campaign report", (app) => campaignReport(app.db, slug));
@@ -26,13 +28,17 @@ export function formatReport(r: CampaignReport): string[] {
     `  sent ${c.sent}, failed ${c.failed}, uncertain ${c.uncertain}, skipped ${c.skipped}, queued ${c.queued}, sending ${c.sending}`,
   ];
   if (r.uncertain.length > 0) {
-    lines.push(`  uncertain (handed to SMTP when a worker stopped; may or may not have arrived; never re-sent automatically):`);
+    lines.push(
+      `  uncertain (handed to SMTP when a worker stopped; may or may not have arrived; never re-sent automatically):`,
+    );
     for (const u of r.uncertain) lines.push(`    contact ${u.contactId} <${u.messageId}>`);
   }
   if (r.failures.length > 0) {
     lines.push(`  failures:`);
-    for (const f of r.failures) lines.push(`    contact ${f.contactId}: ${f.response ?? "(no answer)"}`);
-    if (r.moreFailures > 0) lines.push(`    ... and ${r.moreFailures} more (--json for all of the first 100)`);
+    for (const f of r.failures)
+      lines.push(`    contact ${f.contactId}: ${f.response ?? "(no answer)"}`);
+    if (r.moreFailures > 0)
+      lines.push(`    ... and ${r.moreFailures} more (--json for all of the first 100)`);
   }
   return lines;
 }

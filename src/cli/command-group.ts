@@ -5,5 +5,8 @@ import type { Command } from "commander";
  * share a parent; whichever registers first creates it.
  */
 export function commandGroup(program: Command, name: string, description: string): Command {
-  return program.commands.find((c) => c.name() === name) ?? program.command(name).description(description);
+  return (
+    program.commands.find((c) => c.name() === name) ??
+    program.command(name).description(description)
+  );
 }

@@ -16,8 +16,15 @@ export function register(program: Command): void {
     .argument("<file>", "CSV file (UTF-8, comma-separated, first line the header)")
     .description("import contacts from a CSV file; rows with consent=yes are subscribed to --list")
     .option("--list <slug>", "subscribe rows whose consent column says yes to this list")
-    .requiredOption("--consent-source <text>", 'where the consent was collected, stored as evidence, e.g. "webinar-2026-10 signup form"')
-    .addOption(new Option("--legal-basis <basis>", "the basis on which the contacts themselves are held").choices(legalBases).default("legitimate_interest"))
+    .requiredOption(
+      "--consent-source <text>",
+      'where the consent was collected, stored as evidence, e.g. "webinar-2026-10 signup form"',
+    )
+    .addOption(
+      new Option("--legal-basis <basis>", "the basis on which the contacts themselves are held")
+        .choices(legalBases)
+        .default("legitimate_interest"),
+    )
     .addHelpText(
       "after",
       `
@@ -35,38 +42,52 @@ first row for an address wins. Suppressed addresses are never subscribed.
 Example:
   mailsteward contacts import signups.csv --list news --consent-source "webinar-2026-10 signup form"`,
     )
-    .action(async (file: string, opts: { list?: string; consentSource: string; legalBasis: LegalBasis }) => {
-      try {
-        await fs.promises.access(file, fs.constants.R_OK);
-      } catch (error) {
-        throw new AppError("invalid_input", `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; expected a readable CSV file`);
-      }
-      await withApp("contacts import", async (app) => {
-        const tty = process.stderr.isTTY === true;
-        let shown = 0;
-        const result = await importContacts(app, {
-          csv: fs.createReadStream(file),
-          list: opts.list,
-          consentSource: opts.consentSource,
-          legalBasis: opts.legalBasis,
-          fileName: path.basename(file),
-          actor: "cli",
-          onProgress(done, total) {
-            if (!tty || (done - shown < 1000 && done < total)) return;
-            shown = done;
-            process.stderr.write(`\rimporting: ${done}/${total} rows${done === total ? "\n" : ""}`);
-          },
-        });
-        say(`import ${result.importId}: ${result.rows} rows read from ${path.basename(file)}`);
-        say(`  new contacts:    ${result.imported}`);
-        say(`  updated:         ${result.updated}`);
-        if (opts.list) {
-          say(`  subscribed to ${opts.list}: ${result.subscribed} (already subscribed: ${result.alreadySubscribed})`);
-          say(`  not subscribed, unsubscribed after the consent date: ${result.skippedUnsubscribed}`);
+    .action(
+      async (
+        file: string,
+        opts: { list?: string; consentSource: string; legalBasis: LegalBasis },
+      ) => {
+        try {
+          await fs.promises.access(file, fs.constants.R_OK);
+        } catch (error) {
+          throw new AppError(
+            "invalid_input",
+            `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; expected a readable CSV file`,
+          );
         }
-        say(`  skipped, suppressed address: ${result.skippedSuppressed}`);
-        say(`  bad rows:        ${result.errors.length}`);
-        for (const e of result.errors) say(`    line ${e.line}: ${e.reason}`);
-      });
-    });
+        await withApp("contacts import", async (app) => {
+          const tty = process.stderr.isTTY === true;
+          let shown = 0;
+          const result = await importContacts(app, {
+            csv: fs.createReadStream(file),
+            list: opts.list,
+            consentSource: opts.consentSource,
+            legalBasis: opts.legalBasis,
+            fileName: path.basename(file),
+            actor: "cli",
+            onProgress(done, total) {
+              if (!tty || (done - shown < 1000 && done < total)) return;
+              shown = done;
+              process.stderr.write(
+                `\rimporting: ${done}/${total} rows${done === total ? "\n" : ""}`,
+              );
+            },
+          });
+          say(`import ${result.importId}: ${result.rows} rows read from ${path.basename(file)}`);
+          say(`  new contacts:    ${result.imported}`);
+          say(`  updated:         ${result.updated}`);
+          if (opts.list) {
+            say(
+              `  subscribed to ${opts.list}: ${result.subscribed} (already subscribed: ${result.alreadySubscribed})`,
+            );
+            say(
+              `  not subscribed, unsubscribed after the consent date: ${result.skippedUnsubscribed}`,
+            );
+          }
+          say(`  skipped, suppressed address: ${result.skippedSuppressed}`);
+          say(`  bad rows:        ${result.errors.length}`);
+          for (const e of result.errors) say(`    line ${e.line}: ${e.reason}`);
+        });
+      },
+    );
 }

@@ -21,12 +21,32 @@ import { register as registerCampaignCancel } from "./campaign-cancel.ts";
 import { register as registerCampaignReport } from "./campaign-report.ts";
 
 const program = new Command("mailsteward")
-  .description("Keeps a privacy statement's email promises: consent-gated newsletters, one-click unsubscribe, dialogue records, retention.")
+  .description(
+    "Keeps a privacy statement's email promises: consent-gated newsletters, one-click unsubscribe, dialogue records, retention.",
+  )
   .showHelpAfterError();
 
-for (const register of [registerStart, registerStatus, registerContactsImport, registerLists, registerListsCreate, registerSubscribe, registerCampaignCreate, registerCampaignPreview, registerCampaignTest, registerCampaignSchedule, registerCampaignPause, registerCampaignResume, registerCampaignCancel, registerCampaignReport]) register(program);
+for (const register of [
+  registerStart,
+  registerStatus,
+  registerContactsImport,
+  registerLists,
+  registerListsCreate,
+  registerSubscribe,
+  registerCampaignCreate,
+  registerCampaignPreview,
+  registerCampaignTest,
+  registerCampaignSchedule,
+  registerCampaignPause,
+  registerCampaignResume,
+  registerCampaignCancel,
+  registerCampaignReport,
+])
+  register(program);
 
 program.parseAsync(process.argv).catch((error) => {
-  process.stderr.write(`mailsteward: ${isAppError(error) ? error.message : error instanceof Error ? error.stack : String(error)}\n`);
+  process.stderr.write(
+    `mailsteward: ${isAppError(error) ? error.message : error instanceof Error ? error.stack : String(error)}\n`,
+  );
   process.exit(1);
 });

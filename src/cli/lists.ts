@@ -9,13 +9,29 @@ export function register(program: Command): void {
     .action(async () => {
       await withApp("lists", async (app) => {
         const lists = await listLists(app.db);
-        if (lists.length === 0) return say('no lists yet; create one with: mailsteward lists create news --name "Monthly news"');
+        if (lists.length === 0)
+          return say(
+            'no lists yet; create one with: mailsteward lists create news --name "Monthly news"',
+          );
         const rows = [["slug", "name", "opt-in", "subscribed", "pending", "unsubscribed"]];
         for (const l of lists) {
-          rows.push([l.slug, l.name, l.doubleOptIn ? "double" : "single", String(l.counts.subscribed), String(l.counts.pending), String(l.counts.unsubscribed)]);
+          rows.push([
+            l.slug,
+            l.name,
+            l.doubleOptIn ? "double" : "single",
+            String(l.counts.subscribed),
+            String(l.counts.pending),
+            String(l.counts.unsubscribed),
+          ]);
         }
         const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-        for (const r of rows) say(r.map((cell, i) => (i >= 3 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join("  ").trimEnd());
+        for (const r of rows)
+          say(
+            r
+              .map((cell, i) => (i >= 3 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+              .join("  ")
+              .trimEnd(),
+          );
       });
     });
 }

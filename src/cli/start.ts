@@ -8,8 +8,16 @@ export function register(program: Command): void {
     .option("--no-worker", "web server only: do not run jobs")
     .option("--no-http", "worker only: no web server")
     .action(async (opts: { worker: boolean; http: boolean }) => {
-      const running = await start({ purpose: "mailsteward start", worker: opts.worker, http: opts.http });
-      const stop = () => running.stop().then(() => process.exit(0), () => process.exit(1));
+      const running = await start({
+        purpose: "mailsteward start",
+        worker: opts.worker,
+        http: opts.http,
+      });
+      const stop = () =>
+        running.stop().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
       process.once("SIGTERM", stop);
       process.once("SIGINT", stop);
     });

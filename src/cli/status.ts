@@ -13,9 +13,15 @@ export function register(program: Command): void {
           app.db.campaign.count(),
           app.db.suppression.count(),
         ]);
-        say(`database: ${app.database.embedded ? `embedded PGlite in ${app.config.dataDir}` : "PostgreSQL (DATABASE_URL)"}`);
-        say(`mail: ${app.config.smtp ? "SMTP (SMTP_URL)" : `outbox folder ${app.config.outboxDir}`}`);
-        say(`contacts: ${contacts}, lists: ${lists}, campaigns: ${campaigns}, suppressed addresses: ${suppressions}`);
+        say(
+          `database: ${app.database.embedded ? `embedded PGlite in ${app.config.dataDir}` : "PostgreSQL (DATABASE_URL)"}`,
+        );
+        say(
+          `mail: ${app.config.smtp ? "SMTP (SMTP_URL)" : `outbox folder ${app.config.outboxDir}`}`,
+        );
+        say(
+          `contacts: ${contacts}, lists: ${lists}, campaigns: ${campaigns}, suppressed addresses: ${suppressions}`,
+        );
       });
     });
 }

@@ -12,25 +12,47 @@ const bool = z
  * documents each with its default; keep the two in step.
  */
 export const configSchema = z.object({
-  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: "expected postgresql://user@host:5432/db" }).optional(),
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/, error: "expected postgresql://user@host:5432/db" })
+    .optional(),
   DATA_DIR: z.string().default("./.data"),
-  AGENDA_MONGODB_URL: z.url({ protocol: /^mongodb(\+srv)?$/, error: "expected mongodb://host:27017/db" }).optional(),
+  AGENDA_MONGODB_URL: z
+    .url({ protocol: /^mongodb(\+srv)?$/, error: "expected mongodb://host:27017/db" })
+    .optional(),
   JOB_LOCK_LIFETIME_SECONDS: positiveInt.default(300),
   JOB_CONCURRENCY: positiveInt.default(4),
 
   HOST: z.string().default("127.0.0.1"),
   PORT: port.default(8080),
-  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, error: "expected an http(s) URL such as https://news.example.com" }).default("http://localhost:8080"),
-  ADMIN_TOKEN: z.string().min(24, "must be at least 24 characters; generate one with: openssl rand -hex 24").optional(),
+  PUBLIC_BASE_URL: z
+    .url({
+      protocol: /^https?$/,
+      error: "expected an http(s) URL such as https://news.example.com",
+    })
+    .default("http://localhost:8080"),
+  ADMIN_TOKEN: z
+    .string()
+    .min(24, "must be at least 24 characters; generate one with: openssl rand -hex 24")
+    .optional(),
 
   MAIL_FROM: z.string().default("Newsletter <newsletter@localhost>"),
-  UNSUBSCRIBE_ADDRESS: z.email({ error: "expected an address such as unsubscribe@example.com; the token goes in as unsubscribe+TOKEN@" }).optional(),
+  UNSUBSCRIBE_ADDRESS: z
+    .email({
+      error:
+        "expected an address such as unsubscribe@example.com; the token goes in as unsubscribe+TOKEN@",
+    })
+    .optional(),
   POSTAL_ADDRESS: z.string().default(""),
   TEMPLATES_DIR: z.string().optional(),
   SIGNING_KEYS: z.string().optional(),
-  SUPPRESSION_KEY: z.string().min(32, "must be at least 32 characters; generate one with: openssl rand -base64 32").optional(),
+  SUPPRESSION_KEY: z
+    .string()
+    .min(32, "must be at least 32 characters; generate one with: openssl rand -base64 32")
+    .optional(),
 
-  SMTP_URL: z.url({ protocol: /^smtps?$/, error: "expected smtp://user:pass@host:587 or smtps://host:465" }).optional(),
+  SMTP_URL: z
+    .url({ protocol: /^smtps?$/, error: "expected smtp://user:pass@host:587 or smtps://host:465" })
+    .optional(),
   SMTP_POOL_SIZE: positiveInt.default(5),
   SMTP_MAX_MESSAGES: positiveInt.default(100),
   OUTBOX_DIR: z.string().default("./outbox"),

@@ -43,7 +43,10 @@ export interface Config {
  * environment wins). Empty values count as unset. Every error names the
  * variable and says what was expected.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, warn: (message: string) => void = console.warn): Config {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  warn: (message: string) => void = console.warn,
+): Config {
   const merged: Record<string, string> = {};
   if (env.CONFIG_FILE) Object.assign(merged, readConfigFile(env.CONFIG_FILE));
   for (const [key, value] of Object.entries(env)) {
@@ -62,16 +65,25 @@ function readConfigFile(file: string): Record<string, string> {
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (error) {
-    throw new AppError("config", `CONFIG_FILE: cannot read ${file} (${(error as Error).message}); unset CONFIG_FILE or point it at a JSON file`);
+    throw new AppError(
+      "config",
+      `CONFIG_FILE: cannot read ${file} (${(error as Error).message}); unset CONFIG_FILE or point it at a JSON file`,
+    );
   }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new AppError("config", `CONFIG_FILE: ${file} is not JSON (${(error as Error).message}); expected {"PORT": "8080", ...}`);
+    throw new AppError(
+      "config",
+      `CONFIG_FILE: ${file} is not JSON (${(error as Error).message}); expected {"PORT": "8080", ...}`,
+    );
   }
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    throw new AppError("config", `CONFIG_FILE: ${file} must hold one JSON object of variable names to values`);
+    throw new AppError(
+      "config",
+      `CONFIG_FILE: ${file} must hold one JSON object of variable names to values`,
+    );
   }
   return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, String(v)]));
 }
@@ -81,21 +93,34 @@ const secretNames = /KEY|TOKEN|SECRET|PASSWORD|SMTP_URL|DATABASE_URL|MONGODB_URL
 function configError(error: z.ZodError, values: Record<string, string>): AppError {
   const lines = error.issues.map((issue) => {
     const name = String(issue.path[0] ?? "config");
-    const shown = secretNames.test(name) ? "" : values[name] !== undefined ? ` (got "${values[name]}")` : "";
+    const shown = secretNames.test(name)
+      ? ""
+      : values[name] !== undefined
+        ? ` (got "${values[name]}")`
+        : "";
     return `${name}${shown}: ${issue.message}`;
   });
-  return new AppError("config", `invalid configuration; fix these variables (see .env.example):\n  ${lines.join("\n  ")}`);
+  return new AppError(
+    "config",
+    `invalid configuration; fix these variables (see .env.example):\n  ${lines.join("\n  ")}`,
+  );
 }
 
 function toConfig(raw: RawConfig, warn: (message: string) => void): Config {
   const dkimParts = [raw.DKIM_DOMAIN, raw.DKIM_SELECTOR, raw.DKIM_PRIVATE_KEY_FILE];
   if (dkimParts.some(Boolean) && !dkimParts.every(Boolean)) {
-    throw new AppError("config", "DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE go together: set all three to sign, or none");
+    throw new AppError(
+      "config",
+      "DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE go together: set all three to sign, or none",
+    );
   }
   const dataDir = path.resolve(raw.DATA_DIR);
   const secrets = resolveSecrets(
     {
-      signingKeys: raw.SIGNING_KEYS === undefined ? undefined : parseSigningKeys(raw.SIGNING_KEYS, "SIGNING_KEYS"),
+      signingKeys:
+        raw.SIGNING_KEYS === undefined
+          ? undefined
+          : parseSigningKeys(raw.SIGNING_KEYS, "SIGNING_KEYS"),
       suppressionKey: raw.SUPPRESSION_KEY,
       adminToken: raw.ADMIN_TOKEN,
     },
@@ -117,13 +142,21 @@ function toConfig(raw: RawConfig, warn: (message: string) => void): Config {
     templatesDir: raw.TEMPLATES_DIR ? path.resolve(raw.TEMPLATES_DIR) : defaultTemplatesDir,
     signingKeys: secrets.signingKeys,
     suppressionKey: secrets.suppressionKey,
-    smtp: raw.SMTP_URL ? { url: raw.SMTP_URL, poolSize: raw.SMTP_POOL_SIZE, maxMessages: raw.SMTP_MAX_MESSAGES } : undefined,
+    smtp: raw.SMTP_URL
+      ? { url: raw.SMTP_URL, poolSize: raw.SMTP_POOL_SIZE, maxMessages: raw.SMTP_MAX_MESSAGES }
+      : undefined,
     outboxDir: path.resolve(raw.OUTBOX_DIR),
     sendRate: raw.SEND_RATE,
     sendRatePerDomain: raw.SEND_RATE_PER_DOMAIN,
     sendBatchSize: raw.SEND_BATCH_SIZE,
     sendRetryDelaySeconds: raw.SEND_RETRY_DELAY_SECONDS,
-    dkim: raw.DKIM_DOMAIN ? { domain: raw.DKIM_DOMAIN, selector: raw.DKIM_SELECTOR!, privateKeyFile: raw.DKIM_PRIVATE_KEY_FILE! } : undefined,
+    dkim: raw.DKIM_DOMAIN
+      ? {
+          domain: raw.DKIM_DOMAIN,
+          selector: raw.DKIM_SELECTOR!,
+          privateKeyFile: raw.DKIM_PRIVATE_KEY_FILE!,
+        }
+      : undefined,
     logLevel: raw.LOG_LEVEL,
     trustProxy: raw.TRUST_PROXY,
   };
@@ -131,6 +164,10 @@ function toConfig(raw: RawConfig, warn: (message: string) => void): Config {
 
 function domainOf(from: string): string {
   const match = /@([^>\s]+)>?\s*$/.exec(from);
-  if (!match?.[1]) throw new AppError("config", `MAIL_FROM (got "${from}"): expected an address such as "News <news@example.com>"`);
+  if (!match?.[1])
+    throw new AppError(
+      "config",
+      `MAIL_FROM (got "${from}"): expected an address such as "News <news@example.com>"`,
+    );
   return match[1];
 }

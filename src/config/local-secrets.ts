@@ -22,12 +22,24 @@ interface Given {
  * DATABASE_URL (a real deployment) they must come from the environment:
  * a key that silently changed would break every link already sent.
  */
-export function resolveSecrets(given: Given, opts: { embedded: boolean; dataDir: string; warn: (message: string) => void }): Secrets {
+export function resolveSecrets(
+  given: Given,
+  opts: { embedded: boolean; dataDir: string; warn: (message: string) => void },
+): Secrets {
   if (given.signingKeys && given.suppressionKey) {
-    return { signingKeys: given.signingKeys, suppressionKey: given.suppressionKey, adminToken: given.adminToken };
+    return {
+      signingKeys: given.signingKeys,
+      suppressionKey: given.suppressionKey,
+      adminToken: given.adminToken,
+    };
   }
   if (!opts.embedded) {
-    const missing = [!given.signingKeys && "SIGNING_KEYS", !given.suppressionKey && "SUPPRESSION_KEY"].filter(Boolean).join(" and ");
+    const missing = [
+      !given.signingKeys && "SIGNING_KEYS",
+      !given.suppressionKey && "SUPPRESSION_KEY",
+    ]
+      .filter(Boolean)
+      .join(" and ");
     throw new AppError(
       "config",
       `${missing} must be set when DATABASE_URL is: SIGNING_KEYS=k1:$(openssl rand -base64 32) and SUPPRESSION_KEY=$(openssl rand -base64 32); keep them secret and stable (changing them breaks sent links and suppression)`,
@@ -45,10 +57,13 @@ export function resolveSecrets(given: Given, opts: { embedded: boolean; dataDir:
     };
     fs.mkdirSync(opts.dataDir, { recursive: true });
     fs.writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
-    opts.warn(`generated signing keys, suppression key and admin token into ${file} (mode 0600); back it up with the data, or set SIGNING_KEYS, SUPPRESSION_KEY and ADMIN_TOKEN`);
+    opts.warn(
+      `generated signing keys, suppression key and admin token into ${file} (mode 0600); back it up with the data, or set SIGNING_KEYS, SUPPRESSION_KEY and ADMIN_TOKEN`,
+    );
   }
   return {
-    signingKeys: given.signingKeys ?? parseSigningKeys(stored.signingKeys ?? "", `${file} signingKeys`),
+    signingKeys:
+      given.signingKeys ?? parseSigningKeys(stored.signingKeys ?? "", `${file} signingKeys`),
     suppressionKey: given.suppressionKey ?? stored.suppressionKey ?? "",
     adminToken: given.adminToken ?? stored.adminToken,
   };

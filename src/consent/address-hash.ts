@@ -10,5 +10,8 @@ export function normaliseAddress(address: string): string {
  * recognise an address we must never mail again without keeping the address.
  */
 export function hashAddress(suppressionKey: string, address: string): string {
-  return crypto.createHmac("sha256", suppressionKey).update(normaliseAddress(address)).digest("hex");
+  return crypto
+    .createHmac("sha256", suppressionKey)
+    .update(normaliseAddress(address))
+    .digest("hex");
 }

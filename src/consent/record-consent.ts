@@ -33,13 +33,29 @@ export async function recordConsents(tx: DbOrTx, events: ConsentEventInput[]): P
   if (events.length === 1) {
     const [e] = events as [ConsentEventInput];
     await tx.consentEvent.create({
-      data: { contactId: e.contactId, purpose: e.purpose, action: e.action, legalBasis: e.legalBasis, source: e.source, evidence: e.evidence, occurredAt: e.at },
+      data: {
+        contactId: e.contactId,
+        purpose: e.purpose,
+        action: e.action,
+        legalBasis: e.legalBasis,
+        source: e.source,
+        evidence: e.evidence,
+        occurredAt: e.at,
+      },
       select: { id: true },
     });
     return;
   }
   const payload = JSON.stringify(
-    events.map((e) => ({ contact_id: e.contactId, purpose: e.purpose, action: e.action, legal_basis: e.legalBasis, source: e.source, evidence: e.evidence, occurred_at: e.at.toISOString() })),
+    events.map((e) => ({
+      contact_id: e.contactId,
+      purpose: e.purpose,
+      action: e.action,
+      legal_basis: e.legalBasis,
+      source: e.source,
+      evidence: e.evidence,
+      occurred_at: e.at.toISOString(),
+    })),
   );
   await tx.$executeRaw`
     INSERT INTO consent_events (contact_id, purpose, action, legal_basis, source, evidence, occurred_at)

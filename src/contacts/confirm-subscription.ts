@@ -19,19 +19,37 @@ export async function confirmSubscription(
   input: { token: string; evidence: Prisma.InputJsonObject },
 ): Promise<{ contactId: number; list: string; changed: boolean }> {
   const scope = verifyToken(deps.config.signingKeys, input.token, "confirm");
-  if (scope.list === null) throw new AppError("invalid_token", "this link's token is not valid: it names no list to confirm");
+  if (scope.list === null)
+    throw new AppError(
+      "invalid_token",
+      "this link's token is not valid: it names no list to confirm",
+    );
   const slug = scope.list;
   const now = deps.clock.now();
-  const gone = () => new AppError("not_found", `there is no subscription request for this link any more; subscribe again to "${slug}"`);
+  const gone = () =>
+    new AppError(
+      "not_found",
+      `there is no subscription request for this link any more; subscribe again to "${slug}"`,
+    );
 
   const found = await deps.db.subscription.findFirst({
     where: { contactId: scope.contactId, list: { slug } },
-    select: { id: true, status: true, requestedAt: true, listId: true, contact: { select: { email: true } } },
+    select: {
+      id: true,
+      status: true,
+      requestedAt: true,
+      listId: true,
+      contact: { select: { email: true } },
+    },
   });
   if (!found) throw gone();
-  if (found.status === "subscribed") return { contactId: scope.contactId, list: slug, changed: false };
+  if (found.status === "subscribed")
+    return { contactId: scope.contactId, list: slug, changed: false };
   if (found.status === "unsubscribed") {
-    throw new AppError("refused", `this subscription to "${slug}" was cancelled after the confirmation email was sent; subscribe again to receive it`);
+    throw new AppError(
+      "refused",
+      `this subscription to "${slug}" was cancelled after the confirmation email was sent; subscribe again to receive it`,
+    );
   }
   if (await isSuppressed(deps.db, deps.config.suppressionKey, found.contact.email)) {
     throw new AppError("refused", `this address can no longer be subscribed to "${slug}"`);
@@ -44,7 +62,12 @@ export async function confirmSubscription(
       data: { status: "subscribed", confirmedAt: now, unsubscribedAt: null },
     });
     if (count === 0) return { contactId: scope.contactId, list: slug, changed: false };
-    const evidence = { ...input.evidence, requestedAt: found.requestedAt.toISOString(), confirmedAt: now.toISOString(), method: "double-opt-in" };
+    const evidence = {
+      ...input.evidence,
+      requestedAt: found.requestedAt.toISOString(),
+      confirmedAt: now.toISOString(),
+      method: "double-opt-in",
+    };
     await recordConsent(tx, {
       contactId: scope.contactId,
       purpose: `newsletter:${slug}`,
@@ -54,7 +77,13 @@ export async function confirmSubscription(
       evidence,
       at: now,
     });
-    await recordAudit(tx, { actor: "subscriber", action: "subscription.confirmed", subjectType: "contact", subjectId: scope.contactId, detail: { list: slug } });
+    await recordAudit(tx, {
+      actor: "subscriber",
+      action: "subscription.confirmed",
+      subjectType: "contact",
+      subjectId: scope.contactId,
+      detail: { list: slug },
+    });
     return { contactId: scope.contactId, list: slug, changed: true };
   });
 }

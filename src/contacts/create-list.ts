@@ -15,26 +15,63 @@ const slugPattern = /^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/;
 
 export async function createList(
   deps: { db: Db },
-  input: { slug: string; name: string; description?: string | null; doubleOptIn?: boolean; actor?: string },
+  input: {
+    slug: string;
+    name: string;
+    description?: string | null;
+    doubleOptIn?: boolean;
+    actor?: string;
+  },
 ): Promise<ListSummary> {
   if (!slugPattern.test(input.slug)) {
-    throw new AppError("invalid_input", `list slug "${input.slug}" is not valid; expected 1-48 lowercase letters, digits and dashes, such as "news" or "product-updates"`);
+    throw new AppError(
+      "invalid_input",
+      `list slug "${input.slug}" is not valid; expected 1-48 lowercase letters, digits and dashes, such as "news" or "product-updates"`,
+    );
   }
   const name = input.name.trim();
-  if (name === "") throw new AppError("invalid_input", `list "${input.slug}" needs a name, such as --name "Monthly news"`);
-  const select = { id: true, slug: true, name: true, description: true, doubleOptIn: true } as const;
+  if (name === "")
+    throw new AppError(
+      "invalid_input",
+      `list "${input.slug}" needs a name, such as --name "Monthly news"`,
+    );
+  const select = {
+    id: true,
+    slug: true,
+    name: true,
+    description: true,
+    doubleOptIn: true,
+  } as const;
   return deps.db.$transaction(async (tx) => {
-    const existing = await tx.list.findUnique({ where: { slug: input.slug }, select: { id: true } });
-    if (existing) throw new AppError("conflict", `list "${input.slug}" already exists; choose another slug`);
+    const existing = await tx.list.findUnique({
+      where: { slug: input.slug },
+      select: { id: true },
+    });
+    if (existing)
+      throw new AppError("conflict", `list "${input.slug}" already exists; choose another slug`);
     const created = await tx.list.createManyAndReturn({
-      data: [{ slug: input.slug, name, description: input.description ?? null, doubleOptIn: input.doubleOptIn ?? true }],
+      data: [
+        {
+          slug: input.slug,
+          name,
+          description: input.description ?? null,
+          doubleOptIn: input.doubleOptIn ?? true,
+        },
+      ],
       skipDuplicates: true,
       select,
     });
     // A concurrent creator won the unique slug between our check and insert.
     const list = created[0];
-    if (!list) throw new AppError("conflict", `list "${input.slug}" already exists; choose another slug`);
-    await recordAudit(tx, { actor: input.actor ?? "system", action: "list.created", subjectType: "list", subjectId: list.id, detail: { slug: list.slug } });
+    if (!list)
+      throw new AppError("conflict", `list "${input.slug}" already exists; choose another slug`);
+    await recordAudit(tx, {
+      actor: input.actor ?? "system",
+      action: "list.created",
+      subjectType: "list",
+      subjectId: list.id,
+      detail: { slug: list.slug },
+    });
     return list;
   });
 }

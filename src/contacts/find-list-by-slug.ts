@@ -10,5 +10,9 @@ export async function findListBySlug(db: DbOrTx, slug: string): Promise<ListSumm
   });
   if (list) return list;
   const known = await db.list.findMany({ select: { slug: true }, orderBy: { slug: "asc" } });
-  throw unknownName("list", slug, known.map((l) => l.slug));
+  throw unknownName(
+    "list",
+    slug,
+    known.map((l) => l.slug),
+  );
 }

@@ -8,7 +8,13 @@ import type { Clock, Db, Logger } from "../types.ts";
 import { mapColumns, parseContactRow } from "./contact-row.ts";
 import { findListBySlug } from "./find-list-by-slug.ts";
 import { parseCsv } from "./parse-csv.ts";
-import { emptyCounts, writeImportChunk, type ChunkCounts, type ImportContext, type ImportRow } from "./write-import-chunk.ts";
+import {
+  emptyCounts,
+  writeImportChunk,
+  type ChunkCounts,
+  type ImportContext,
+  type ImportRow,
+} from "./write-import-chunk.ts";
 
 export interface ImportContactsInput {
   csv: string | Buffer | Readable;
@@ -54,10 +60,18 @@ export async function importContacts(
   input: ImportContactsInput,
 ): Promise<ImportResult> {
   const source = input.consentSource.trim();
-  if (source === "") throw new AppError("invalid_input", 'consent source is empty; say where the consent was collected, such as "webinar-2026-10 signup form"');
+  if (source === "")
+    throw new AppError(
+      "invalid_input",
+      'consent source is empty; say where the consent was collected, such as "webinar-2026-10 signup form"',
+    );
   const text = await readAll(input.csv);
   const parsed = parseCsv(text);
-  if (parsed.header.length === 0) throw new AppError("invalid_input", "the CSV is empty; expected a header line such as: email,name,consent");
+  if (parsed.header.length === 0)
+    throw new AppError(
+      "invalid_input",
+      "the CSV is empty; expected a header line such as: email,name,consent",
+    );
   const columns = mapColumns(parsed.header);
   const list = input.list === undefined ? undefined : await findListBySlug(deps.db, input.list);
   const now = deps.clock.now();
@@ -78,7 +92,10 @@ export async function importContacts(
     }
     const earlier = firstLine.get(row.email);
     if (earlier !== undefined) {
-      errors.push({ line: record.line, reason: `duplicate of line ${earlier} (same email); the first row was imported, this one ignored` });
+      errors.push({
+        line: record.line,
+        reason: `duplicate of line ${earlier} (same email); the first row was imported, this one ignored`,
+      });
       continue;
     }
     firstLine.set(row.email, record.line);
@@ -100,14 +117,32 @@ export async function importContacts(
   input.onProgress?.(errors.length, total);
   for (let i = 0; i < rows.length; i += IMPORT_CHUNK) {
     const chunk = rows.slice(i, i + IMPORT_CHUNK);
-    const done = await deps.db.$transaction((tx) => writeImportChunk(tx, chunk, ctx), { timeout: 60_000, maxWait: 15_000 });
+    const done = await deps.db.$transaction((tx) => writeImportChunk(tx, chunk, ctx), {
+      timeout: 60_000,
+      maxWait: 15_000,
+    });
     for (const key of Object.keys(counts) as (keyof ChunkCounts)[]) counts[key] += done[key];
     input.onProgress?.(errors.length + i + chunk.length, total);
   }
 
   errors.sort((a, b) => a.line - b.line);
-  const detail = { importId, list: list?.slug ?? null, consentSource: source, legalBasis: ctx.legalBasis, file: ctx.fileName, rows: total, ...counts, errors: errors.length };
-  await recordAudit(deps.db, { actor: input.actor, action: "contacts.imported", subjectType: list ? "list" : "import", subjectId: list?.id ?? importId, detail });
+  const detail = {
+    importId,
+    list: list?.slug ?? null,
+    consentSource: source,
+    legalBasis: ctx.legalBasis,
+    file: ctx.fileName,
+    rows: total,
+    ...counts,
+    errors: errors.length,
+  };
+  await recordAudit(deps.db, {
+    actor: input.actor,
+    action: "contacts.imported",
+    subjectType: list ? "list" : "import",
+    subjectId: list?.id ?? importId,
+    detail,
+  });
   deps.log.info("contacts imported", { ...detail, ms: Date.now() - started });
   return { importId, rows: total, ...counts, errors };
 }
@@ -116,6 +151,7 @@ async function readAll(csv: string | Buffer | Readable): Promise<Buffer> {
   if (typeof csv === "string") return Buffer.from(csv, "utf8");
   if (Buffer.isBuffer(csv)) return csv;
   const chunks: Buffer[] = [];
-  for await (const chunk of csv) chunks.push(typeof chunk === "string" ? Buffer.from(chunk, "utf8") : (chunk as Buffer));
+  for await (const chunk of csv)
+    chunks.push(typeof chunk === "string" ? Buffer.from(chunk, "utf8") : (chunk as Buffer));
   return Buffer.concat(chunks);
 }

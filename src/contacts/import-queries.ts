@@ -30,7 +30,11 @@ function contactJson(f: ContactFields) {
 }
 
 /** Inserts new contacts; an address that appeared meanwhile is skipped (ON CONFLICT) and not returned. */
-export async function insertContactsBulk(tx: DbOrTx, rows: { email: string; fields: ContactFields }[], now: Date): Promise<{ id: number; email: string }[]> {
+export async function insertContactsBulk(
+  tx: DbOrTx,
+  rows: { email: string; fields: ContactFields }[],
+  now: Date,
+): Promise<{ id: number; email: string }[]> {
   if (rows.length === 0) return [];
   const payload = JSON.stringify(rows.map((r) => ({ email: r.email, ...contactJson(r.fields) })));
   return tx.$queryRaw<{ id: number; email: string }[]>`
@@ -55,9 +59,20 @@ export interface NewSubscription {
 }
 
 /** New `subscribed` rows; a pair that exists already is left alone (ON CONFLICT). */
-export async function insertSubscriptionsBulk(tx: DbOrTx, rows: NewSubscription[], now: Date): Promise<number> {
+export async function insertSubscriptionsBulk(
+  tx: DbOrTx,
+  rows: NewSubscription[],
+  now: Date,
+): Promise<number> {
   if (rows.length === 0) return 0;
-  const payload = JSON.stringify(rows.map((r) => ({ contact_id: r.contactId, list_id: r.listId, confirmed_at: utc(r.confirmedAt), source: r.source })));
+  const payload = JSON.stringify(
+    rows.map((r) => ({
+      contact_id: r.contactId,
+      list_id: r.listId,
+      confirmed_at: utc(r.confirmedAt),
+      source: r.source,
+    })),
+  );
   return tx.$executeRaw`
     INSERT INTO subscriptions (contact_id, list_id, status, requested_at, confirmed_at, source, updated_at)
     SELECT v.contact_id, v.list_id, 'subscribed', v.confirmed_at AT TIME ZONE 'UTC', v.confirmed_at AT TIME ZONE 'UTC', v.source,
@@ -67,7 +82,11 @@ export async function insertSubscriptionsBulk(tx: DbOrTx, rows: NewSubscription[
 }
 
 /** Empty cells arrive as JSON null and COALESCE keeps what is stored. */
-export async function updateContactsBulk(tx: DbOrTx, rows: { id: number; fields: ContactFields }[], now: Date): Promise<number> {
+export async function updateContactsBulk(
+  tx: DbOrTx,
+  rows: { id: number; fields: ContactFields }[],
+  now: Date,
+): Promise<number> {
   if (rows.length === 0) return 0;
   const payload = JSON.stringify(rows.map(({ id, fields }) => ({ id, ...contactJson(fields) })));
   return tx.$executeRaw`
@@ -95,12 +114,20 @@ export async function updateContactsBulk(tx: DbOrTx, rows: { id: number; fields:
 // The lookups below take the chunk's keys as one array parameter: Prisma's
 // `in: [...]` binds one parameter per value and costs several times more per chunk.
 
-export async function findContactIdsByEmail(tx: DbOrTx, emails: string[]): Promise<{ id: number; email: string }[]> {
+export async function findContactIdsByEmail(
+  tx: DbOrTx,
+  emails: string[],
+): Promise<{ id: number; email: string }[]> {
   if (emails.length === 0) return [];
-  return tx.$queryRaw<{ id: number; email: string }[]>`SELECT id, email FROM contacts WHERE email = ANY(${emails}::text[])`;
+  return tx.$queryRaw<
+    { id: number; email: string }[]
+  >`SELECT id, email FROM contacts WHERE email = ANY(${emails}::text[])`;
 }
 
-export async function findSuppressionReasons(tx: DbOrTx, hashes: string[]): Promise<{ addressHash: string; reason: SuppressionReason }[]> {
+export async function findSuppressionReasons(
+  tx: DbOrTx,
+  hashes: string[],
+): Promise<{ addressHash: string; reason: SuppressionReason }[]> {
   if (hashes.length === 0) return [];
   return tx.$queryRaw<{ addressHash: string; reason: SuppressionReason }[]>`
     SELECT address_hash AS "addressHash", reason::text AS reason FROM suppressions WHERE address_hash = ANY(${hashes}::text[])`;
@@ -113,10 +140,19 @@ export interface CurrentSubscription {
   unsubscribedAt: Date | null;
 }
 
-export async function findSubscriptions(tx: DbOrTx, listId: number, contactIds: number[]): Promise<CurrentSubscription[]> {
+export async function findSubscriptions(
+  tx: DbOrTx,
+  listId: number,
+  contactIds: number[],
+): Promise<CurrentSubscription[]> {
   if (contactIds.length === 0) return [];
-  const rows = await tx.$queryRaw<{ id: number; contactId: number; status: SubscriptionStatus; unsubscribedAt: string | null }[]>`
+  const rows = await tx.$queryRaw<
+    { id: number; contactId: number; status: SubscriptionStatus; unsubscribedAt: string | null }[]
+  >`
     SELECT id, contact_id AS "contactId", status::text AS status, to_char(unsubscribed_at, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "unsubscribedAt"
       FROM subscriptions WHERE list_id = ${listId} AND contact_id = ANY(${contactIds}::int[])`;
-  return rows.map((r) => ({ ...r, unsubscribedAt: r.unsubscribedAt === null ? null : new Date(r.unsubscribedAt) }));
+  return rows.map((r) => ({
+    ...r,
+    unsubscribedAt: r.unsubscribedAt === null ? null : new Date(r.unsubscribedAt),
+  }));
 }

@@ -10,13 +10,24 @@ export interface ListWithCounts extends ListSummary {
 export async function listLists(db: Db): Promise<ListWithCounts[]> {
   const [lists, groups] = await Promise.all([
     db.list.findMany({
-      select: { id: true, slug: true, name: true, description: true, doubleOptIn: true, createdAt: true },
+      select: {
+        id: true,
+        slug: true,
+        name: true,
+        description: true,
+        doubleOptIn: true,
+        createdAt: true,
+      },
       orderBy: { slug: "asc" },
     }),
     db.subscription.groupBy({ by: ["listId", "status"], _count: { _all: true } }),
   ]);
   return lists.map((list) => {
-    const counts: Record<SubscriptionStatus, number> = { pending: 0, subscribed: 0, unsubscribed: 0 };
+    const counts: Record<SubscriptionStatus, number> = {
+      pending: 0,
+      subscribed: 0,
+      unsubscribed: 0,
+    };
     for (const g of groups) if (g.listId === list.id) counts[g.status] = g._count._all;
     return { ...list, counts };
   });

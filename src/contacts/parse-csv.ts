@@ -13,8 +13,10 @@ class Resync {
   constructor(readonly startByte: number) {}
 }
 
-const strayQuote = 'a quote (") inside an unquoted field; quote the whole field and double the quotes inside it';
-const unclosed = 'unterminated or malformed quoted field: a field opens with " and is not closed by " followed by a comma or the end of the line';
+const strayQuote =
+  'a quote (") inside an unquoted field; quote the whole field and double the quotes inside it';
+const unclosed =
+  'unterminated or malformed quoted field: a field opens with " and is not closed by " followed by a comma or the end of the line';
 
 /**
  * RFC 4180 CSV (quoted fields may hold commas, doubled quotes and line breaks;
@@ -53,7 +55,10 @@ export function parseCsv(input: Buffer): ParsedCsv {
           }
           if (fields.length !== expected) {
             if (spansLines) throw new Resync(start);
-            records.push({ line, error: `expected ${expected} fields as in the header, got ${fields.length}` });
+            records.push({
+              line,
+              error: `expected ${expected} fields as in the header, got ${fields.length}`,
+            });
           } else if (spansLines && /[\r\n]/.test(fields[0] ?? "")) {
             // A line break in the first column is an unclosed quote far more often than real data.
             throw new Resync(start);

@@ -24,7 +24,15 @@ export const CONFIRMATION_RESEND_AFTER_MS = 5 * 60_000;
 
 type RequestDeps = {
   db: Db;
-  config: Pick<Config, "signingKeys" | "suppressionKey" | "publicBaseUrl" | "templatesDir" | "mailFrom" | "postalAddress">;
+  config: Pick<
+    Config,
+    | "signingKeys"
+    | "suppressionKey"
+    | "publicBaseUrl"
+    | "templatesDir"
+    | "mailFrom"
+    | "postalAddress"
+  >;
   clock: Clock;
   log: Logger;
   mailer: Mailer;
@@ -40,7 +48,12 @@ type RequestDeps = {
  */
 export async function requestSubscription(
   deps: RequestDeps,
-  input: { email: string; name?: string | null; list: string; evidence: SubscriptionRequestEvidence },
+  input: {
+    email: string;
+    name?: string | null;
+    list: string;
+    evidence: SubscriptionRequestEvidence;
+  },
 ): Promise<{ accepted: true }> {
   const email = requireEmail(input.email);
   const list = await findListBySlug(deps.db, input.list);
@@ -49,33 +62,62 @@ export async function requestSubscription(
 
   if (await isSuppressed(deps.db, deps.config.suppressionKey, email)) {
     const hash = hashAddress(deps.config.suppressionKey, email);
-    await recordAudit(deps.db, { actor: "subscriber", action: "subscription.requested", subjectType: "address_hash", subjectId: hash, detail: { ...detail, outcome: "suppressed" } });
+    await recordAudit(deps.db, {
+      actor: "subscriber",
+      action: "subscription.requested",
+      subjectType: "address_hash",
+      subjectId: hash,
+      detail: { ...detail, outcome: "suppressed" },
+    });
     return { accepted: true };
   }
 
   const outcome = await deps.db.$transaction(async (tx) => {
     const contact = await upsertContact(tx, { email, name: input.name, overwriteName: false });
     const where = { contactId_listId: { contactId: contact.id, listId: list.id } };
-    const current = await tx.subscription.findUnique({ where, select: { status: true, requestedAt: true } });
+    const current = await tx.subscription.findUnique({
+      where,
+      select: { status: true, requestedAt: true },
+    });
     let result: "already_subscribed" | "recently_requested" | "pending";
     if (current?.status === "subscribed") result = "already_subscribed";
-    else if (current?.status === "pending" && now.getTime() - current.requestedAt.getTime() < CONFIRMATION_RESEND_AFTER_MS) result = "recently_requested";
+    else if (
+      current?.status === "pending" &&
+      now.getTime() - current.requestedAt.getTime() < CONFIRMATION_RESEND_AFTER_MS
+    )
+      result = "recently_requested";
     else {
       result = "pending";
       await tx.subscription.upsert({
         where,
-        create: { contactId: contact.id, listId: list.id, status: "pending", requestedAt: now, source: input.evidence.form },
+        create: {
+          contactId: contact.id,
+          listId: list.id,
+          status: "pending",
+          requestedAt: now,
+          source: input.evidence.form,
+        },
         // An unsubscribed person stays counted from their unsubscribe date until they confirm.
         update: { status: "pending", requestedAt: now, source: input.evidence.form },
         select: { id: true },
       });
     }
-    await recordAudit(tx, { actor: "subscriber", action: "subscription.requested", subjectType: "contact", subjectId: contact.id, detail: { ...detail, outcome: result } });
+    await recordAudit(tx, {
+      actor: "subscriber",
+      action: "subscription.requested",
+      subjectType: "contact",
+      subjectId: contact.id,
+      detail: { ...detail, outcome: result },
+    });
     return { contact, result };
   });
   if (outcome.result !== "pending") return { accepted: true };
 
-  const token = signToken(deps.config.signingKeys, { contactId: outcome.contact.id, list: list.slug, purpose: "confirm" });
+  const token = signToken(deps.config.signingKeys, {
+    contactId: outcome.contact.id,
+    list: list.slug,
+    purpose: "confirm",
+  });
   const fromName = /^\s*"?([^"<]*?)"?\s*</.exec(deps.config.mailFrom)?.[1] ?? "";
   const rendered = await renderSystemEmail(deps.config.templatesDir, "confirm-subscription", {
     listName: list.name,
@@ -94,6 +136,9 @@ export async function requestSubscription(
     messageId: `confirm.${outcome.contact.id}.${crypto.randomUUID()}@${domain}`,
     headers: { "Auto-Submitted": "auto-generated" },
   });
-  deps.log.info("subscription confirmation sent", { contactId: outcome.contact.id, list: list.slug });
+  deps.log.info("subscription confirmation sent", {
+    contactId: outcome.contact.id,
+    list: list.slug,
+  });
   return { accepted: true };
 }

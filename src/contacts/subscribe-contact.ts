@@ -32,10 +32,17 @@ export async function subscribeContact(
 ): Promise<{ contactId: number; list: string; changed: boolean }> {
   const email = requireEmail(input.email);
   const source = input.source.trim();
-  if (source === "") throw new AppError("invalid_input", 'source is empty; say where the consent was given, such as "paper form, trade fair 2026-10"');
+  if (source === "")
+    throw new AppError(
+      "invalid_input",
+      'source is empty; say where the consent was given, such as "paper form, trade fair 2026-10"',
+    );
   const list = await findListBySlug(deps.db, input.list);
   if (await isSuppressed(deps.db, deps.config.suppressionKey, email)) {
-    throw new AppError("refused", `this address is on the suppression list (it unsubscribed, bounced, complained or was erased) and cannot be subscribed to "${list.slug}"`);
+    throw new AppError(
+      "refused",
+      `this address is on the suppression list (it unsubscribed, bounced, complained or was erased) and cannot be subscribed to "${list.slug}"`,
+    );
   }
   const now = deps.clock.now();
   return deps.db.$transaction(async (tx) => {
@@ -44,7 +51,8 @@ export async function subscribeContact(
       where: { contactId_listId: { contactId: contact.id, listId: list.id } },
       select: { status: true },
     });
-    if (current?.status === "subscribed") return { contactId: contact.id, list: list.slug, changed: false };
+    if (current?.status === "subscribed")
+      return { contactId: contact.id, list: list.slug, changed: false };
     const data = { status: "subscribed" as const, confirmedAt: now, unsubscribedAt: null, source };
     await tx.subscription.upsert({
       where: { contactId_listId: { contactId: contact.id, listId: list.id } },
@@ -66,7 +74,13 @@ export async function subscribeContact(
       action: "subscription.subscribed",
       subjectType: "contact",
       subjectId: contact.id,
-      detail: { list: list.slug, source, direct: true, previous: current?.status ?? null, contactCreated: contact.created },
+      detail: {
+        list: list.slug,
+        source,
+        direct: true,
+        previous: current?.status ?? null,
+        contactCreated: contact.created,
+      },
     });
     return { contactId: contact.id, list: list.slug, changed: true };
   });

@@ -5,7 +5,11 @@ import { parseEmail } from "./contact-row.ts";
 /** Normalises and checks an address given by a person or an operator. */
 export function requireEmail(raw: string): string {
   const email = parseEmail(raw);
-  if (!email) throw new AppError("invalid_input", `invalid email "${raw.trim()}"; expected an address such as name@example.com`);
+  if (!email)
+    throw new AppError(
+      "invalid_input",
+      `invalid email "${raw.trim()}"; expected an address such as name@example.com`,
+    );
   return email;
 }
 
@@ -19,7 +23,10 @@ export async function upsertContact(
   input: { email: string; name?: string | null; overwriteName: boolean },
 ): Promise<{ id: number; name: string | null; created: boolean }> {
   const name = input.name?.trim() || null;
-  const existing = await tx.contact.findUnique({ where: { email: input.email }, select: { id: true, name: true } });
+  const existing = await tx.contact.findUnique({
+    where: { email: input.email },
+    select: { id: true, name: true },
+  });
   if (existing) {
     if (name && (input.overwriteName || existing.name === null)) {
       await tx.contact.update({ where: { id: existing.id }, data: { name }, select: { id: true } });
@@ -28,6 +35,11 @@ export async function upsertContact(
     return { ...existing, created: false };
   }
   // upsert, not create: a concurrent request for the same address must not fail on the unique email.
-  const row = await tx.contact.upsert({ where: { email: input.email }, create: { email: input.email, name }, update: {}, select: { id: true, name: true } });
+  const row = await tx.contact.upsert({
+    where: { email: input.email },
+    create: { email: input.email, name },
+    update: {},
+    select: { id: true, name: true },
+  });
   return { ...row, created: true };
 }

@@ -43,15 +43,29 @@ export interface ChunkCounts {
 }
 
 export function emptyCounts(): ChunkCounts {
-  return { imported: 0, updated: 0, subscribed: 0, alreadySubscribed: 0, skippedSuppressed: 0, skippedUnsubscribed: 0 };
+  return {
+    imported: 0,
+    updated: 0,
+    subscribed: 0,
+    alreadySubscribed: 0,
+    skippedSuppressed: 0,
+    skippedUnsubscribed: 0,
+  };
 }
 
 /** Writes one chunk of validated, de-duplicated rows; runs inside the caller's transaction. */
-export async function writeImportChunk(tx: Prisma.TransactionClient, rows: ImportRow[], ctx: ImportContext): Promise<ChunkCounts> {
+export async function writeImportChunk(
+  tx: Prisma.TransactionClient,
+  rows: ImportRow[],
+  ctx: ImportContext,
+): Promise<ChunkCounts> {
   const counts = emptyCounts();
   const hashes = rows.map((r) => hashAddress(ctx.suppressionKey, r.email));
   const suppressions = await findSuppressionReasons(tx, hashes);
-  const existing = await findContactIdsByEmail(tx, rows.map((r) => r.email));
+  const existing = await findContactIdsByEmail(
+    tx,
+    rows.map((r) => r.email),
+  );
   const suppressed = new Map(suppressions.map((s) => [s.addressHash, s.reason]));
   const idByEmail = new Map(existing.map((c) => [c.email, c.id]));
 
@@ -88,15 +102,30 @@ export async function writeImportChunk(tx: Prisma.TransactionClient, rows: Impor
     // Created meanwhile by someone else (skipDuplicates left them out): update them instead.
     const raced = toCreate.filter((r) => !idByEmail.has(r.email));
     if (raced.length > 0) {
-      const found = await findContactIdsByEmail(tx, raced.map((r) => r.email));
+      const found = await findContactIdsByEmail(
+        tx,
+        raced.map((r) => r.email),
+      );
       for (const c of found) idByEmail.set(c.email, c.id);
       toUpdate.push(...raced);
     }
   }
-  await updateContactsBulk(tx, toUpdate.map((r) => ({ id: idByEmail.get(r.email)!, fields: r.fields })), ctx.now);
+  await updateContactsBulk(
+    tx,
+    toUpdate.map((r) => ({ id: idByEmail.get(r.email)!, fields: r.fields })),
+    ctx.now,
+  );
   counts.updated = toUpdate.length;
 
-  if (ctx.list) await subscribeConsenting(tx, rows.filter((r) => r.consent && mayReceive.has(r)), idByEmail, ctx, ctx.list, counts);
+  if (ctx.list)
+    await subscribeConsenting(
+      tx,
+      rows.filter((r) => r.consent && mayReceive.has(r)),
+      idByEmail,
+      ctx,
+      ctx.list,
+      counts,
+    );
   return counts;
 }
 
@@ -119,7 +148,11 @@ async function subscribeConsenting(
     return contactId === undefined ? [] : [{ row: r, contactId }];
   });
   if (withIds.length === 0) return;
-  const current = await findSubscriptions(tx, list.id, withIds.map((w) => w.contactId));
+  const current = await findSubscriptions(
+    tx,
+    list.id,
+    withIds.map((w) => w.contactId),
+  );
   const byContact = new Map(current.map((s) => [s.contactId, s]));
   const creates: NewSubscription[] = [];
   const grants: ConsentEventInput[] = [];
@@ -130,14 +163,22 @@ async function subscribeConsenting(
       counts.alreadySubscribed++;
       continue;
     }
-    if (sub?.status === "unsubscribed" && !(row.consentedAt && sub.unsubscribedAt && row.consentedAt > sub.unsubscribedAt)) {
+    if (
+      sub?.status === "unsubscribed" &&
+      !(row.consentedAt && sub.unsubscribedAt && row.consentedAt > sub.unsubscribedAt)
+    ) {
       counts.skippedUnsubscribed++;
       continue;
     }
     if (sub) {
       await tx.subscription.update({
         where: { id: sub.id },
-        data: { status: "subscribed", confirmedAt, unsubscribedAt: null, source: ctx.consentSource },
+        data: {
+          status: "subscribed",
+          confirmedAt,
+          unsubscribedAt: null,
+          source: ctx.consentSource,
+        },
         select: { id: true },
       });
     } else {
@@ -150,7 +191,13 @@ async function subscribeConsenting(
       action: "grant",
       legalBasis: "consent",
       source: ctx.consentSource,
-      evidence: { importId: ctx.importId, file: ctx.fileName, line: row.line, consentedAt: row.consentedAt?.toISOString() ?? null, importedAt: ctx.now.toISOString() },
+      evidence: {
+        importId: ctx.importId,
+        file: ctx.fileName,
+        line: row.line,
+        consentedAt: row.consentedAt?.toISOString() ?? null,
+        importedAt: ctx.now.toISOString(),
+      },
       at: confirmedAt,
     });
   }

@@ -5,7 +5,10 @@ import crypto from "node:crypto";
  * are hashed first so the comparison is constant-time over equal-length
  * digests and leaks neither the token's contents nor its length.
  */
-export function isAdminAuthorised(adminToken: string | undefined, header: string | undefined): boolean {
+export function isAdminAuthorised(
+  adminToken: string | undefined,
+  header: string | undefined,
+): boolean {
   if (adminToken === undefined || header === undefined) return false;
   // RFC 6750 §2.1: "Bearer" is case-insensitive, then one space, then the token.
   const match = /^bearer ([\x21-\x7e]+)\s*$/i.exec(header);

@@ -1,5 +1,10 @@
 import formbody from "@fastify/formbody";
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from "fastify";
 import type { Config } from "../config/load-config.ts";
 import { isAppError } from "../errors.ts";
 import type { JobQueue } from "../jobs.ts";
@@ -43,7 +48,12 @@ const contentSecurityPolicy =
 
 export function createServer(deps: HttpDeps): FastifyInstance {
   // Tokens with long list slugs exceed the default 100-character path parameter.
-  const app = Fastify({ logger: false, trustProxy: deps.config.trustProxy, bodyLimit: 1024 * 1024, routerOptions: { maxParamLength: 256 } });
+  const app = Fastify({
+    logger: false,
+    trustProxy: deps.config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    routerOptions: { maxParamLength: 256 },
+  });
   app.register(formbody, { bodyLimit: 64 * 1024 });
 
   app.addHook("onRequest", async (_request, reply) => {
@@ -54,10 +64,27 @@ export function createServer(deps: HttpDeps): FastifyInstance {
     reply.header("content-security-policy", contentSecurityPolicy);
   });
 
-  app.setErrorHandler((error: FastifyError, request, reply) => sendError(deps, error, request, reply));
+  app.setErrorHandler((error: FastifyError, request, reply) =>
+    sendError(deps, error, request, reply),
+  );
   app.setNotFoundHandler((request, reply) => {
-    if (isApi(request)) return reply.code(404).send({ error: "not_found", message: `no route ${request.method} ${request.url.split("?")[0]}` });
-    return reply.code(404).type("text/html; charset=utf-8").send(messagePage({ title: "Page not found", message: "There is nothing at this address.", kind: "error" }));
+    if (isApi(request))
+      return reply
+        .code(404)
+        .send({
+          error: "not_found",
+          message: `no route ${request.method} ${request.url.split("?")[0]}`,
+        });
+    return reply
+      .code(404)
+      .type("text/html; charset=utf-8")
+      .send(
+        messagePage({
+          title: "Page not found",
+          message: "There is nothing at this address.",
+          kind: "error",
+        }),
+      );
   });
 
   app.get("/health", async (_req, reply) => {
@@ -70,13 +97,22 @@ export function createServer(deps: HttpDeps): FastifyInstance {
     async (api) => {
       api.addHook("onRequest", async (request, reply) => {
         if (deps.config.adminToken === undefined) {
-          return reply.code(401).send({ error: "unauthorized", message: "the admin API is disabled: set ADMIN_TOKEN (openssl rand -hex 24) and send Authorization: Bearer <ADMIN_TOKEN>" });
+          return reply
+            .code(401)
+            .send({
+              error: "unauthorized",
+              message:
+                "the admin API is disabled: set ADMIN_TOKEN (openssl rand -hex 24) and send Authorization: Bearer <ADMIN_TOKEN>",
+            });
         }
         if (!isAdminAuthorised(deps.config.adminToken, request.headers.authorization)) {
           return reply
             .code(401)
             .header("www-authenticate", 'Bearer realm="mailsteward"')
-            .send({ error: "unauthorized", message: "missing or wrong bearer token; send Authorization: Bearer <ADMIN_TOKEN>" });
+            .send({
+              error: "unauthorized",
+              message: "missing or wrong bearer token; send Authorization: Bearer <ADMIN_TOKEN>",
+            });
         }
       });
       api.get("/whoami", async () => ({ admin: true }));
@@ -93,7 +129,12 @@ function isApi(request: FastifyRequest): boolean {
   return request.url === "/api" || request.url.startsWith("/api/");
 }
 
-function sendError(deps: HttpDeps, error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+function sendError(
+  deps: HttpDeps,
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
   let status: number;
   let code: string;
   let message: string;
@@ -105,7 +146,11 @@ function sendError(deps: HttpDeps, error: FastifyError, request: FastifyRequest,
     status = 400;
     code = "invalid_input";
     message = error.message;
-  } else if (typeof error.statusCode === "number" && error.statusCode >= 400 && error.statusCode < 500) {
+  } else if (
+    typeof error.statusCode === "number" &&
+    error.statusCode >= 400 &&
+    error.statusCode < 500
+  ) {
     status = error.statusCode;
     code = error.code ?? "invalid_input";
     message = error.message;
@@ -116,10 +161,26 @@ function sendError(deps: HttpDeps, error: FastifyError, request: FastifyRequest,
   }
   if (status >= 500) {
     // The error itself may quote data; operators get its kind and the route, the stack goes to debug.
-    deps.log.error("request failed", { route: request.routeOptions.url ?? null, method: request.method, code, error: error.name, errorCode: typeof error.code === "string" ? error.code : null });
+    deps.log.error("request failed", {
+      route: request.routeOptions.url ?? null,
+      method: request.method,
+      code,
+      error: error.name,
+      errorCode: typeof error.code === "string" ? error.code : null,
+    });
     deps.log.debug("request failure detail", { stack: error.stack ?? String(error) });
   }
   if (isApi(request)) return reply.code(status).send({ error: code, message });
-  const title = status === 400 ? "This request is not valid" : status === 404 ? "Not found" : status === 429 ? "Too many requests" : "Something went wrong";
-  return reply.code(status).type("text/html; charset=utf-8").send(messagePage({ title, message, kind: "error" }));
+  const title =
+    status === 400
+      ? "This request is not valid"
+      : status === 404
+        ? "Not found"
+        : status === 429
+          ? "Too many requests"
+          : "Something went wrong";
+  return reply
+    .code(status)
+    .type("text/html; charset=utf-8")
+    .send(messagePage({ title, message, kind: "error" }));
 }

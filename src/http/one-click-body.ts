@@ -15,7 +15,10 @@ export function isOneClickBody(body: unknown): boolean {
  * text fields only, by name. Enough for a handful of short fields; not a
  * general parser (files and nested multiparts are ignored).
  */
-export function parseMultipartFields(body: string, contentType: string): Record<string, string> | null {
+export function parseMultipartFields(
+  body: string,
+  contentType: string,
+): Record<string, string> | null {
   const boundary = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
   const delimiter = boundary?.[1] ?? boundary?.[2];
   if (!delimiter) return null;

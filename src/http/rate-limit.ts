@@ -8,7 +8,12 @@ export interface RateLimiter {
   take(key: string): boolean;
 }
 
-export function createRateLimiter(opts: { capacity: number; refillPerSecond: number; now?: () => number; maxKeys?: number }): RateLimiter {
+export function createRateLimiter(opts: {
+  capacity: number;
+  refillPerSecond: number;
+  now?: () => number;
+  maxKeys?: number;
+}): RateLimiter {
   const now = opts.now ?? (() => performance.now());
   const maxKeys = opts.maxKeys ?? 10_000;
   const buckets = new Map<string, { tokens: number; at: number }>();
@@ -17,10 +22,14 @@ export function createRateLimiter(opts: { capacity: number; refillPerSecond: num
       const t = now();
       let bucket = buckets.get(key);
       if (bucket) {
-        bucket.tokens = Math.min(opts.capacity, bucket.tokens + ((t - bucket.at) / 1000) * opts.refillPerSecond);
+        bucket.tokens = Math.min(
+          opts.capacity,
+          bucket.tokens + ((t - bucket.at) / 1000) * opts.refillPerSecond,
+        );
         bucket.at = t;
       } else {
-        if (buckets.size >= maxKeys) prune(buckets, t, opts.capacity, opts.refillPerSecond, maxKeys);
+        if (buckets.size >= maxKeys)
+          prune(buckets, t, opts.capacity, opts.refillPerSecond, maxKeys);
         bucket = { tokens: opts.capacity, at: t };
         buckets.set(key, bucket);
       }
@@ -32,7 +41,13 @@ export function createRateLimiter(opts: { capacity: number; refillPerSecond: num
 }
 
 /** Forgets buckets that have refilled (they behave as new ones); failing that, the oldest. */
-function prune(buckets: Map<string, { tokens: number; at: number }>, t: number, capacity: number, refillPerSecond: number, maxKeys: number): void {
+function prune(
+  buckets: Map<string, { tokens: number; at: number }>,
+  t: number,
+  capacity: number,
+  refillPerSecond: number,
+  maxKeys: number,
+): void {
   for (const [key, b] of buckets) {
     if (b.tokens + ((t - b.at) / 1000) * refillPerSecond >= capacity) buckets.delete(key);
   }

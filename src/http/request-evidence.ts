@@ -7,7 +7,10 @@ export type ChangeMethod = "one-click" | "page" | "preference-centre" | "web-for
  * `request.ip` honours TRUST_PROXY (Fastify's trustProxy): behind a proxy it is
  * the client from X-Forwarded-For, otherwise the socket's peer.
  */
-export function requestEvidence(request: FastifyRequest, method: ChangeMethod): Record<string, unknown> {
+export function requestEvidence(
+  request: FastifyRequest,
+  method: ChangeMethod,
+): Record<string, unknown> {
   const userAgent = request.headers["user-agent"];
   return {
     method,

@@ -6,7 +6,12 @@ import { verifyToken, type TokenScope } from "../unsubscribe/tokens.ts";
 import { createUnsubscribeQueue } from "../unsubscribe/unsubscribe-queue.ts";
 import type { HttpDeps } from "./create-server.ts";
 import { isOneClickBody } from "./one-click-body.ts";
-import { invalidLinkPage, preferencesSavedPage, unsubscribedPage, unsubscribePage } from "./pages/unsubscribe-pages.ts";
+import {
+  invalidLinkPage,
+  preferencesSavedPage,
+  unsubscribedPage,
+  unsubscribePage,
+} from "./pages/unsubscribe-pages.ts";
 import { requestEvidence } from "./request-evidence.ts";
 
 interface TokenParams {
@@ -31,13 +36,21 @@ export function registerUnsubscribeRoutes(app: FastifyInstance, deps: HttpDeps):
   };
   // Concurrent unsubscribes share a statement (group commit); each still answers only after its commit.
   const unsubscribes = deps.unsubscribeQueue ?? createUnsubscribeQueue(deps);
-  const page = (reply: FastifyReply, status: number, body: string) => reply.code(status).type("text/html; charset=utf-8").send(body);
+  const page = (reply: FastifyReply, status: number, body: string) =>
+    reply.code(status).type("text/html; charset=utf-8").send(body);
 
   app.post<{ Params: TokenParams }>("/u/:token", { bodyLimit: 4096 }, async (request, reply) => {
     const scope = verify(request.params.token);
-    if (!scope) return reply.code(400).type("text/plain; charset=utf-8").send("This unsubscribe link is not valid; nothing was changed.\n");
+    if (!scope)
+      return reply
+        .code(400)
+        .type("text/plain; charset=utf-8")
+        .send("This unsubscribe link is not valid; nothing was changed.\n");
     if (!isOneClickBody(request.body)) {
-      return reply.code(400).type("text/plain; charset=utf-8").send("Expected the body List-Unsubscribe=One-Click (RFC 8058).\n");
+      return reply
+        .code(400)
+        .type("text/plain; charset=utf-8")
+        .send("Expected the body List-Unsubscribe=One-Click (RFC 8058).\n");
     }
     await unsubscribes.unsubscribe({
       contactId: scope.contactId,
@@ -55,18 +68,22 @@ export function registerUnsubscribeRoutes(app: FastifyInstance, deps: HttpDeps):
     return page(reply, 200, unsubscribePage(request.params.token, scope.list, prefs));
   });
 
-  app.post<{ Params: TokenParams }>("/u/:token/confirm", { bodyLimit: 4096 }, async (request, reply) => {
-    const scope = verify(request.params.token);
-    if (!scope) return page(reply, 400, invalidLinkPage());
-    const { changed } = await unsubscribes.unsubscribe({
-      contactId: scope.contactId,
-      list: scope.list,
-      source: "unsubscribe-page",
-      evidence: requestEvidence(request, "page"),
-    });
-    const prefs = await loadPreferences(deps.db, scope.contactId);
-    return page(reply, 200, unsubscribedPage(request.params.token, scope.list, changed, prefs));
-  });
+  app.post<{ Params: TokenParams }>(
+    "/u/:token/confirm",
+    { bodyLimit: 4096 },
+    async (request, reply) => {
+      const scope = verify(request.params.token);
+      if (!scope) return page(reply, 400, invalidLinkPage());
+      const { changed } = await unsubscribes.unsubscribe({
+        contactId: scope.contactId,
+        list: scope.list,
+        source: "unsubscribe-page",
+        evidence: requestEvidence(request, "page"),
+      });
+      const prefs = await loadPreferences(deps.db, scope.contactId);
+      return page(reply, 200, unsubscribedPage(request.params.token, scope.list, changed, prefs));
+    },
+  );
 
   app.post<{ Params: TokenParams; Body: Record<string, string | string[] | undefined> }>(
     "/u/:token/preferences",
@@ -75,13 +92,23 @@ export function registerUnsubscribeRoutes(app: FastifyInstance, deps: HttpDeps):
       const scope = verify(request.params.token);
       if (!scope) return page(reply, 400, invalidLinkPage());
       const body = typeof request.body === "object" && request.body !== null ? request.body : {};
-      const wanted = new Set([body.list ?? []].flat().filter((v): v is string => typeof v === "string"));
+      const wanted = new Set(
+        [body.list ?? []].flat().filter((v): v is string => typeof v === "string"),
+      );
       const everything = body.action === "all";
       const before = await loadPreferences(deps.db, scope.contactId);
       // Checked and not subscribed: rejoin. Unchecked and live: leave. A checked pending list stays pending.
       const statusOf = (slug: string) => before.lists.find((l) => l.slug === slug)?.status;
-      const subscribe = everything ? [] : [...wanted].filter((slug) => statusOf(slug) !== "subscribed" && statusOf(slug) !== "pending");
-      const unsubscribe = everything ? ("all" as const) : before.lists.filter((l) => l.status !== "unsubscribed" && !wanted.has(l.slug)).map((l) => l.slug);
+      const subscribe = everything
+        ? []
+        : [...wanted].filter(
+            (slug) => statusOf(slug) !== "subscribed" && statusOf(slug) !== "pending",
+          );
+      const unsubscribe = everything
+        ? ("all" as const)
+        : before.lists
+            .filter((l) => l.status !== "unsubscribed" && !wanted.has(l.slug))
+            .map((l) => l.slug);
       const result = await setPreferences(deps, {
         contactId: scope.contactId,
         subscribe,
@@ -90,7 +117,11 @@ export function registerUnsubscribeRoutes(app: FastifyInstance, deps: HttpDeps):
         evidence: requestEvidence(request, "preference-centre"),
       });
       const prefs = await loadPreferences(deps.db, scope.contactId);
-      return page(reply, 200, preferencesSavedPage(request.params.token, { ...result, everything }, prefs));
+      return page(
+        reply,
+        200,
+        preferencesSavedPage(request.params.token, { ...result, everything }, prefs),
+      );
     },
   );
 }

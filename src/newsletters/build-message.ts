@@ -19,15 +19,31 @@ export interface MessageParts {
   headers: ReadonlyArray<readonly [string, string]>;
 }
 
-export function createMessageBuilder(opts: { from: string; boundary: string; dkim?: DkimSigner | undefined }): (parts: MessageParts) => Promise<Buffer> {
+export function createMessageBuilder(opts: {
+  from: string;
+  boundary: string;
+  dkim?: DkimSigner | undefined;
+}): (parts: MessageParts) => Promise<Buffer> {
   const from = formatMailbox(opts.from);
   const b = opts.boundary;
-  const textHead = Buffer.from(`--${b}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n`, "latin1");
-  const htmlHead = Buffer.from(`--${b}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n`, "latin1");
+  const textHead = Buffer.from(
+    `--${b}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n`,
+    "latin1",
+  );
+  const htmlHead = Buffer.from(
+    `--${b}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n`,
+    "latin1",
+  );
   const tail = Buffer.from(`--${b}--\r\n`, "latin1");
   const contentType = `multipart/alternative; boundary="${b}"`;
   return async (parts) => {
-    const body = Buffer.concat([textHead, base64Lines(parts.text), htmlHead, base64Lines(parts.html), tail]);
+    const body = Buffer.concat([
+      textHead,
+      base64Lines(parts.text),
+      htmlHead,
+      base64Lines(parts.html),
+      tail,
+    ]);
     const fields: Array<readonly [string, string]> = [
       ["From", from],
       ["To", parts.toName ? `${formatPhrase(parts.toName)} <${parts.to}>` : parts.to],
@@ -38,7 +54,11 @@ export function createMessageBuilder(opts: { from: string; boundary: string; dki
       ["Content-Type", contentType],
       ...parts.headers,
     ];
-    let head = opts.dkim ? await (opts.dkim.signAsync ? opts.dkim.signAsync(fields, body) : opts.dkim.sign(fields, body)) : "";
+    let head = opts.dkim
+      ? await (opts.dkim.signAsync
+          ? opts.dkim.signAsync(fields, body)
+          : opts.dkim.sign(fields, body))
+      : "";
     for (const [name, value] of fields) head += `${name}: ${value}\r\n`;
     head += "\r\n";
     return Buffer.concat([Buffer.from(head, "utf8"), body]);

@@ -19,13 +19,28 @@ export interface CampaignReport {
 
 const statuses: DeliveryStatus[] = ["queued", "sending", "sent", "failed", "uncertain", "skipped"];
 
-export async function campaignReport(db: Db, slug: string, opts: { failureLimit?: number } = {}): Promise<CampaignReport> {
+export async function campaignReport(
+  db: Db,
+  slug: string,
+  opts: { failureLimit?: number } = {},
+): Promise<CampaignReport> {
   const found = await findCampaign(db, slug);
   const campaign = await db.campaign.findUniqueOrThrow({
     where: { id: found.id },
-    select: { id: true, slug: true, status: true, scheduledAt: true, startedAt: true, finishedAt: true },
+    select: {
+      id: true,
+      slug: true,
+      status: true,
+      scheduledAt: true,
+      startedAt: true,
+      finishedAt: true,
+    },
   });
-  const groups = await db.delivery.groupBy({ by: ["status"], where: { campaignId: campaign.id }, _count: { _all: true } });
+  const groups = await db.delivery.groupBy({
+    by: ["status"],
+    where: { campaignId: campaign.id },
+    _count: { _all: true },
+  });
   const counts = Object.fromEntries(statuses.map((s) => [s, 0])) as Record<DeliveryStatus, number>;
   let total = 0;
   for (const g of groups) {
@@ -44,5 +59,11 @@ export async function campaignReport(db: Db, slug: string, opts: { failureLimit?
     orderBy: { contactId: "asc" },
     take: limit,
   });
-  return { ...campaign, counts: { ...counts, total }, uncertain, failures, moreFailures: Math.max(0, counts.failed - failures.length) };
+  return {
+    ...campaign,
+    counts: { ...counts, total },
+    uncertain,
+    failures,
+    moreFailures: Math.max(0, counts.failed - failures.length),
+  };
 }

@@ -15,13 +15,18 @@ export interface SmtpVerdict {
 }
 
 export function enhancedCode(response: string): string | undefined {
-  return /^\s*[245]\d\d[ -]([245]\.\d{1,3}\.\d{1,3})\b/.exec(response)?.[1] ?? /\b([245]\.\d{1,3}\.\d{1,3})\b/.exec(response)?.[1];
+  return (
+    /^\s*[245]\d\d[ -]([245]\.\d{1,3}\.\d{1,3})\b/.exec(response)?.[1] ??
+    /\b([245]\.\d{1,3}\.\d{1,3})\b/.exec(response)?.[1]
+  );
 }
 
 export function classifySmtpAnswer(code: number | undefined, response: string): SmtpVerdict {
   const enhanced = enhancedCode(response);
-  if (code !== undefined && code >= 400 && code < 500) return { transient: true, suppress: false, enhanced };
+  if (code !== undefined && code >= 400 && code < 500)
+    return { transient: true, suppress: false, enhanced };
   // 5.1.x: bad destination mailbox address (5.1.1 unknown user, 5.1.10 null MX); 5.2.1: mailbox disabled.
-  const blamesMailbox = enhanced !== undefined && (/^5\.1\.\d+$/.test(enhanced) || enhanced === "5.2.1");
+  const blamesMailbox =
+    enhanced !== undefined && (/^5\.1\.\d+$/.test(enhanced) || enhanced === "5.2.1");
   return { transient: false, suppress: blamesMailbox, enhanced };
 }

@@ -35,25 +35,43 @@ export async function createCampaign(
   input: CreateCampaignInput,
 ): Promise<{ id: number; slug: string }> {
   if (!slugPattern.test(input.slug)) {
-    throw new AppError("invalid_input", `campaign slug "${input.slug}" is not valid; expected lower-case letters, digits and hyphens, e.g. "2026-11-news"`);
+    throw new AppError(
+      "invalid_input",
+      `campaign slug "${input.slug}" is not valid; expected lower-case letters, digits and hyphens, e.g. "2026-11-news"`,
+    );
   }
   if (/[\r\n]/.test(input.subject) || input.subject.trim() === "") {
-    throw new AppError("invalid_input", `subject ${JSON.stringify(input.subject)} is not valid; expected one line of text (no CR or LF)`);
+    throw new AppError(
+      "invalid_input",
+      `subject ${JSON.stringify(input.subject)} is not valid; expected one line of text (no CR or LF)`,
+    );
   }
-  if (input.lists.length === 0) throw new AppError("invalid_input", "a campaign needs at least one list; pass --list SLUG");
+  if (input.lists.length === 0)
+    throw new AppError("invalid_input", "a campaign needs at least one list; pass --list SLUG");
   const segment = input.segment == null ? null : parseSegment(input.segment);
   const templates = await listNewsletterTemplates(deps.templatesDir ?? defaultTemplatesDir);
   if (!templates.includes(input.template)) throw unknownName("template", input.template, templates);
 
   const slugs = [...new Set(input.lists)];
-  const lists = await deps.db.list.findMany({ where: { slug: { in: slugs } }, select: { id: true, slug: true } });
+  const lists = await deps.db.list.findMany({
+    where: { slug: { in: slugs } },
+    select: { id: true, slug: true },
+  });
   const missing = slugs.find((slug) => !lists.some((l) => l.slug === slug));
   if (missing !== undefined) {
     const known = await deps.db.list.findMany({ select: { slug: true }, orderBy: { slug: "asc" } });
-    throw unknownName("list", missing, known.map((l) => l.slug));
+    throw unknownName(
+      "list",
+      missing,
+      known.map((l) => l.slug),
+    );
   }
-  const existing = await deps.db.campaign.findUnique({ where: { slug: input.slug }, select: { id: true } });
-  if (existing) throw new AppError("conflict", `campaign "${input.slug}" already exists; choose another slug`);
+  const existing = await deps.db.campaign.findUnique({
+    where: { slug: input.slug },
+    select: { id: true },
+  });
+  if (existing)
+    throw new AppError("conflict", `campaign "${input.slug}" already exists; choose another slug`);
 
   return deps.db.$transaction(async (tx) => {
     const campaign = await tx.campaign.create({
@@ -82,7 +100,10 @@ export async function createCampaign(
 export function parseSegment(value: unknown): Segment {
   const parsed = segmentSchema.safeParse(value);
   if (!parsed.success) {
-    throw new AppError("invalid_input", `segment ${JSON.stringify(value)} is not valid (${parsed.error.issues.map((i) => `${i.path.join(".") || "segment"}: ${i.message}`).join("; ")}); expected {"industry"?: [..], "productInterests"?: [..], "company"?: [..]}`);
+    throw new AppError(
+      "invalid_input",
+      `segment ${JSON.stringify(value)} is not valid (${parsed.error.issues.map((i) => `${i.path.join(".") || "segment"}: ${i.message}`).join("; ")}); expected {"industry"?: [..], "productInterests"?: [..], "company"?: [..]}`,
+    );
   }
   return parsed.data;
 }

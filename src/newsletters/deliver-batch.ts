@@ -10,7 +10,12 @@ import { suppressAddress } from "../consent/suppress-address.ts";
 import { SendError, type Db, type Logger, type Mailer } from "../types.ts";
 import { classifySmtpAnswer } from "./classify-smtp-answer.ts";
 import type { QueuedDelivery, Transition } from "./delivery-ledger.ts";
-import { addressProblem, domainOfAddress, type RecipientInput, type RenderedMessage } from "./render-recipient-message.ts";
+import {
+  addressProblem,
+  domainOfAddress,
+  type RecipientInput,
+  type RenderedMessage,
+} from "./render-recipient-message.ts";
 import type { RateLimiter } from "./token-bucket.ts";
 
 export interface BatchItem {
@@ -42,10 +47,21 @@ export interface DeliverDeps {
   retryDelaysMs: readonly number[];
 }
 
-type Result = { to: "sent" | "failed" | "uncertain" | "queued"; response: string; suppress?: boolean };
+type Result = {
+  to: "sent" | "failed" | "uncertain" | "queued";
+  response: string;
+  suppress?: boolean;
+};
 
 export async function deliverBatch(deps: DeliverDeps, items: BatchItem[]): Promise<BatchOutcome> {
-  const outcome: BatchOutcome = { sent: 0, failed: 0, uncertain: 0, deferred: 0, suppressed: 0, skipped: 0 };
+  const outcome: BatchOutcome = {
+    sent: 0,
+    failed: 0,
+    uncertain: 0,
+    deferred: 0,
+    suppressed: 0,
+    skipped: 0,
+  };
   const sendRaw = deps.mailer.sendRaw?.bind(deps.mailer);
   if (!sendRaw) throw new Error("the mailer cannot send raw messages");
   let next = 0;
@@ -81,13 +97,30 @@ export async function deliverBatch(deps: DeliverDeps, items: BatchItem[]): Promi
   const slot = async () => {
     let pending: { item: BatchItem; result: Result } | undefined;
     const settle = (): Transition[] =>
-      pending ? [{ id: pending.item.delivery.id, from: "sending", to: pending.result.to, response: pending.result.response }] : [];
+      pending
+        ? [
+            {
+              id: pending.item.delivery.id,
+              from: "sending",
+              to: pending.result.to,
+              response: pending.result.response,
+            },
+          ]
+        : [];
     let upcoming = prepare();
     while (upcoming) {
       const { item, message, problem } = await upcoming;
       upcoming = undefined;
       if (problem || !message) {
-        const moved = await deps.write([...settle(), { id: item.delivery.id, from: "queued", to: "failed", response: problem ?? "not rendered" }]);
+        const moved = await deps.write([
+          ...settle(),
+          {
+            id: item.delivery.id,
+            from: "queued",
+            to: "failed",
+            response: problem ?? "not rendered",
+          },
+        ]);
         if (pending) await tally(pending.item, pending.result);
         pending = undefined;
         if (moved.has(item.delivery.id)) outcome.failed++;
@@ -96,7 +129,10 @@ export async function deliverBatch(deps: DeliverDeps, items: BatchItem[]): Promi
         continue;
       }
       await deps.limiter.take(domainOfAddress(item.recipient.email));
-      const moved = await deps.write([...settle(), { id: item.delivery.id, from: "queued", to: "sending", attempt: true }]);
+      const moved = await deps.write([
+        ...settle(),
+        { id: item.delivery.id, from: "queued", to: "sending", attempt: true },
+      ]);
       if (pending) await tally(pending.item, pending.result);
       pending = undefined;
       upcoming = prepare();
@@ -112,22 +148,34 @@ export async function deliverBatch(deps: DeliverDeps, items: BatchItem[]): Promi
     }
   };
 
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(deps.concurrency, items.length)) }, slot));
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(deps.concurrency, items.length)) }, slot),
+  );
   return outcome;
 }
 
-async function attempt(deps: DeliverDeps, sendRaw: NonNullable<Mailer["sendRaw"]>, message: RenderedMessage): Promise<Result> {
+async function attempt(
+  deps: DeliverDeps,
+  sendRaw: NonNullable<Mailer["sendRaw"]>,
+  message: RenderedMessage,
+): Promise<Result> {
   for (let i = 0; ; i++) {
     try {
       const { response } = await sendRaw(message.envelope, message.raw);
       return { to: "sent", response };
     } catch (error) {
-      const e = error instanceof SendError ? error : new SendError(String(error), undefined, String(error), "connection", true);
+      const e =
+        error instanceof SendError
+          ? error
+          : new SendError(String(error), undefined, String(error), "connection", true);
       if (e.kind === "connection" && e.maybeDelivered) {
         // The whole message, final dot included, may have reached the server,
         // which may have accepted it before the connection broke: sending it
         // again could deliver it twice, so it is left for a person to judge.
-        return { to: "uncertain", response: `connection failed after the whole message was sent; it may have been delivered: ${e.response}` };
+        return {
+          to: "uncertain",
+          response: `connection failed after the whole message was sent; it may have been delivered: ${e.response}`,
+        };
       }
       if (e.kind === "permanent") {
         const verdict = classifySmtpAnswer(e.smtpCode, e.response);
@@ -135,7 +183,8 @@ async function attempt(deps: DeliverDeps, sendRaw: NonNullable<Mailer["sendRaw"]
       }
       // 4xx, or a connection that failed before the message was complete: safe to retry.
       const delay = deps.retryDelaysMs[i];
-      if (delay === undefined) return { to: "queued", response: `deferred after ${i + 1} tries: ${e.response}` };
+      if (delay === undefined)
+        return { to: "queued", response: `deferred after ${i + 1} tries: ${e.response}` };
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }

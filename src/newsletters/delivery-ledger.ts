@@ -15,7 +15,11 @@ export interface QueuedDelivery {
 }
 
 /** Creates the missing rows as `queued`; rows that exist (from an earlier run) are left as they are. */
-export async function insertDeliveries(db: Db, campaignId: number, rows: Array<{ contactId: number; messageId: string }>): Promise<void> {
+export async function insertDeliveries(
+  db: Db,
+  campaignId: number,
+  rows: Array<{ contactId: number; messageId: string }>,
+): Promise<void> {
   if (rows.length === 0) return;
   await db.$executeRawUnsafe(
     `INSERT INTO deliveries (campaign_id, contact_id, message_id, status, updated_at)
@@ -29,7 +33,11 @@ export async function insertDeliveries(db: Db, campaignId: number, rows: Array<{
 }
 
 /** Of these contacts, the deliveries still waiting to be handed to SMTP. */
-export async function queuedDeliveries(db: Db, campaignId: number, contactIds: number[]): Promise<QueuedDelivery[]> {
+export async function queuedDeliveries(
+  db: Db,
+  campaignId: number,
+  contactIds: number[],
+): Promise<QueuedDelivery[]> {
   if (contactIds.length === 0) return [];
   return db.delivery.findMany({
     where: { campaignId, contactId: { in: contactIds }, status: "queued" },
@@ -80,7 +88,11 @@ export async function applyTransitions(db: Db, transitions: Transition[]): Promi
 export async function markInterrupted(db: Db, campaignId: number): Promise<number> {
   const result = await db.delivery.updateMany({
     where: { campaignId, status: "sending" },
-    data: { status: "uncertain", response: "the worker stopped while this message was being handed to SMTP; it may or may not have been delivered, so it is not sent again" },
+    data: {
+      status: "uncertain",
+      response:
+        "the worker stopped while this message was being handed to SMTP; it may or may not have been delivered, so it is not sent again",
+    },
   });
   return result.count;
 }
@@ -90,7 +102,10 @@ export async function markInterrupted(db: Db, campaignId: number): Promise<numbe
  * (left by a killed run or deferred after a 4xx), else after the last row.
  */
 export async function resumeCursor(db: Db, campaignId: number): Promise<number> {
-  const queued = await db.delivery.aggregate({ where: { campaignId, status: "queued" }, _min: { contactId: true } });
+  const queued = await db.delivery.aggregate({
+    where: { campaignId, status: "queued" },
+    _min: { contactId: true },
+  });
   if (queued._min.contactId !== null) return queued._min.contactId - 1;
   const last = await db.delivery.aggregate({ where: { campaignId }, _max: { contactId: true } });
   return last._max.contactId ?? 0;
@@ -101,7 +116,11 @@ export async function resumeCursor(db: Db, campaignId: number): Promise<number> 
  * write is in flight go out together in the next statement.
  */
 export function createLedgerWriter(db: Db): (transitions: Transition[]) => Promise<Set<number>> {
-  let pending: Array<{ transitions: Transition[]; resolve: (ids: Set<number>) => void; reject: (e: unknown) => void }> = [];
+  let pending: Array<{
+    transitions: Transition[];
+    resolve: (ids: Set<number>) => void;
+    reject: (e: unknown) => void;
+  }> = [];
   let busy = false;
   const flush = async () => {
     busy = true;
@@ -109,7 +128,10 @@ export function createLedgerWriter(db: Db): (transitions: Transition[]) => Promi
       const group = pending;
       pending = [];
       try {
-        const moved = await applyTransitions(db, group.flatMap((g) => g.transitions));
+        const moved = await applyTransitions(
+          db,
+          group.flatMap((g) => g.transitions),
+        );
         for (const g of group) g.resolve(moved);
       } catch (error) {
         for (const g of group) g.reject(error);

@@ -6,7 +6,10 @@ import { compileCampaign, type FrozenCampaign } from "./render/compile-campaign.
  * per-campaign message that recipients' copies are personalised from.
  */
 export function freezeCampaign(
-  deps: { config: Pick<Config, "templatesDir" | "postalAddress" | "mailFrom">; templatesDir?: string },
+  deps: {
+    config: Pick<Config, "templatesDir" | "postalAddress" | "mailFrom">;
+    templatesDir?: string;
+  },
   campaign: { template: string; subject: string; preheader: string | null; content: unknown },
 ): Promise<FrozenCampaign> {
   return compileCampaign({

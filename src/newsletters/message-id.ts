@@ -6,7 +6,12 @@ import crypto from "node:crypto";
  * message agree and duplicates are recognisable; the MAC stops anyone from
  * guessing other recipients' ids from their own.
  */
-export function deliveryMessageId(secret: Buffer, campaignId: number, contactId: number, domain: string): string {
+export function deliveryMessageId(
+  secret: Buffer,
+  campaignId: number,
+  contactId: number,
+  domain: string,
+): string {
   const local = `c${campaignId}.r${contactId}`;
   const mac = crypto.createHmac("sha256", secret).update(local).digest("hex").slice(0, 12);
   return `${local}.${mac}@${domain}`;

@@ -5,7 +5,7 @@ import { unsubscribeMailto, unsubscribeUrl } from "../unsubscribe/links.ts";
 import { signToken } from "../unsubscribe/tokens.ts";
 import { createMessageBuilder } from "./build-message.ts";
 import { senderAddress, senderDomain } from "./message-id.ts";
-import type { FrozenCampaign, } from "./render/compile-campaign.ts";
+import type { FrozenCampaign } from "./render/compile-campaign.ts";
 import { createPersonaliser, type Personalised } from "./render/personalise.ts";
 
 export interface RecipientInput {
@@ -43,9 +43,19 @@ export function createCampaignRenderer(
   return async (r, messageId, date) => {
     // A token scoped to the one list that brought this person in; with several, to all of them.
     const list = r.lists.length === 1 ? r.lists[0]! : null;
-    const token = signToken(config.signingKeys, { contactId: r.contactId, list, purpose: "unsubscribe" });
+    const token = signToken(config.signingKeys, {
+      contactId: r.contactId,
+      list,
+      purpose: "unsubscribe",
+    });
     const url = unsubscribeUrl(config, token);
-    const personalised = personalise({ name: r.name, email: r.email, company: r.company, unsubscribeUrl: url, preferencesUrl: url });
+    const personalised = personalise({
+      name: r.name,
+      email: r.email,
+      company: r.company,
+      unsubscribeUrl: url,
+      preferencesUrl: url,
+    });
     const listSlug = list ?? campaign.lists[0] ?? "newsletter";
     const raw = await build({
       to: r.email,
@@ -68,7 +78,8 @@ export function createCampaignRenderer(
   };
 }
 
-const addressPattern = /^[^\s@<>()[\],;:"\\]{1,64}@(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const addressPattern =
+  /^[^\s@<>()[\],;:"\\]{1,64}@(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 /** Why this is not an address we can put in RCPT TO, or null when it is one. */
 export function addressProblem(address: string): string | null {

@@ -21,19 +21,35 @@ export interface CampaignDeps {
  * queues `campaign.send` for `at` (default: now). Any template or subject
  * error is thrown here, before a single delivery row exists.
  */
-export async function scheduleCampaign(deps: CampaignDeps, input: { slug: string; at?: Date }): Promise<{ id: number; scheduledAt: Date }> {
+export async function scheduleCampaign(
+  deps: CampaignDeps,
+  input: { slug: string; at?: Date },
+): Promise<{ id: number; scheduledAt: Date }> {
   const campaign = await findCampaign(deps.db, input.slug);
   if (campaign.status !== "draft" && campaign.status !== "scheduled") {
-    throw new AppError("conflict", `campaign "${input.slug}" is ${campaign.status}; only a draft or scheduled campaign can be (re)scheduled`);
+    throw new AppError(
+      "conflict",
+      `campaign "${input.slug}" is ${campaign.status}; only a draft or scheduled campaign can be (re)scheduled`,
+    );
   }
   const frozen = await freezeCampaign(deps, campaign);
   const now = deps.clock.now();
   const at = input.at && input.at > now ? input.at : now;
   const updated = await deps.db.campaign.updateMany({
     where: { id: campaign.id, status: { in: ["draft", "scheduled"] } },
-    data: { status: "scheduled", scheduledAt: at, frozenHtml: frozen.html, frozenText: frozen.text, frozenSubject: frozen.subject },
+    data: {
+      status: "scheduled",
+      scheduledAt: at,
+      frozenHtml: frozen.html,
+      frozenText: frozen.text,
+      frozenSubject: frozen.subject,
+    },
   });
-  if (updated.count !== 1) throw new AppError("conflict", `campaign "${input.slug}" changed state while being scheduled; look at it again`);
+  if (updated.count !== 1)
+    throw new AppError(
+      "conflict",
+      `campaign "${input.slug}" changed state while being scheduled; look at it again`,
+    );
   // A re-schedule replaces the earlier run.
   await deps.queue.cancel("campaign.send", { campaignId: campaign.id });
   if (at > now) await deps.queue.at(at, "campaign.send", { campaignId: campaign.id });

@@ -7,8 +7,15 @@
  */
 import type { Db } from "../types.ts";
 
-export async function claimSendLease(db: Db, campaignId: number, owner: string, ms: number): Promise<{ ok: boolean; until: Date | null }> {
-  const rows = await db.$queryRawUnsafe<Array<{ send_lease_owner: string | null; send_lease_until: Date | null }>>(
+export async function claimSendLease(
+  db: Db,
+  campaignId: number,
+  owner: string,
+  ms: number,
+): Promise<{ ok: boolean; until: Date | null }> {
+  const rows = await db.$queryRawUnsafe<
+    Array<{ send_lease_owner: string | null; send_lease_until: Date | null }>
+  >(
     `UPDATE campaigns SET send_lease_owner = $2, send_lease_until = now() + ($3::int * interval '1 millisecond')
       WHERE id = $1 AND (send_lease_until IS NULL OR send_lease_until < now() OR send_lease_owner = $2)
       RETURNING send_lease_owner, send_lease_until`,
@@ -17,10 +24,16 @@ export async function claimSendLease(db: Db, campaignId: number, owner: string, 
     ms,
   );
   if (rows.length === 1) return { ok: true, until: rows[0]!.send_lease_until };
-  const current = await db.campaign.findUnique({ where: { id: campaignId }, select: { sendLeaseUntil: true } });
+  const current = await db.campaign.findUnique({
+    where: { id: campaignId },
+    select: { sendLeaseUntil: true },
+  });
   return { ok: false, until: current?.sendLeaseUntil ?? null };
 }
 
 export async function releaseSendLease(db: Db, campaignId: number, owner: string): Promise<void> {
-  await db.campaign.updateMany({ where: { id: campaignId, sendLeaseOwner: owner }, data: { sendLeaseOwner: null, sendLeaseUntil: null } });
+  await db.campaign.updateMany({
+    where: { id: campaignId, sendLeaseOwner: owner },
+    data: { sendLeaseOwner: null, sendLeaseUntil: null },
+  });
 }

@@ -33,7 +33,10 @@ class Bucket {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function createRateLimiter(opts: { perSecond: number; perDomainPerSecond: number }): RateLimiter {
+export function createRateLimiter(opts: {
+  perSecond: number;
+  perDomainPerSecond: number;
+}): RateLimiter {
   const global = opts.perSecond > 0 ? new Bucket(opts.perSecond) : undefined;
   const domains = new Map<string, Bucket>();
   const bucketFor = (domain: string) => {
@@ -46,7 +49,8 @@ export function createRateLimiter(opts: { perSecond: number; perDomainPerSecond:
     async take(domain) {
       const perDomain = bucketFor(domain);
       // Domain first, so waiting for a slow domain does not burn a transport token.
-      for (let wait = perDomain?.tryTake() ?? 0; wait > 0; wait = perDomain!.tryTake()) await sleep(wait);
+      for (let wait = perDomain?.tryTake() ?? 0; wait > 0; wait = perDomain!.tryTake())
+        await sleep(wait);
       for (let wait = global?.tryTake() ?? 0; wait > 0; wait = global!.tryTake()) await sleep(wait);
     },
   };

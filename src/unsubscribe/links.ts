@@ -12,7 +12,10 @@ export function unsubscribeUrl(config: Pick<LinkConfig, "publicBaseUrl">, token:
 }
 
 /** `mailto:unsubscribe+TOKEN@example.com?subject=unsubscribe` */
-export function unsubscribeMailto(config: Pick<LinkConfig, "unsubscribeAddress">, token: string): string {
+export function unsubscribeMailto(
+  config: Pick<LinkConfig, "unsubscribeAddress">,
+  token: string,
+): string {
   const at = config.unsubscribeAddress.lastIndexOf("@");
   const local = config.unsubscribeAddress.slice(0, at);
   const domain = config.unsubscribeAddress.slice(at + 1);

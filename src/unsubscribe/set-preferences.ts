@@ -4,7 +4,12 @@ import { recordConsents } from "../consent/record-consent.ts";
 import { recordAudit } from "../privacy/record-audit.ts";
 import type { Clock, Db } from "../types.ts";
 import { loadPreferences } from "./load-preferences.ts";
-import { markUnsubscribed, methodOf, recordWithdrawals, withdrawEverything } from "./subscription-writes.ts";
+import {
+  markUnsubscribed,
+  methodOf,
+  recordWithdrawals,
+  withdrawEverything,
+} from "./subscription-writes.ts";
 
 export interface PreferenceChange {
   contactId: number;
@@ -29,10 +34,17 @@ export async function setPreferences(
 ): Promise<{ subscribed: string[]; unsubscribed: string[] }> {
   const leaving = change.unsubscribe;
   if (leaving === "all" && change.subscribe.length > 0) {
-    throw new AppError("invalid_input", `cannot subscribe to ${quoteAll(change.subscribe)} and unsubscribe from everything at once`);
+    throw new AppError(
+      "invalid_input",
+      `cannot subscribe to ${quoteAll(change.subscribe)} and unsubscribe from everything at once`,
+    );
   }
   const both = leaving === "all" ? [] : change.subscribe.filter((slug) => leaving.includes(slug));
-  if (both.length > 0) throw new AppError("invalid_input", `list ${quoteAll(both)} is both to subscribe and to unsubscribe; choose one`);
+  if (both.length > 0)
+    throw new AppError(
+      "invalid_input",
+      `list ${quoteAll(both)} is both to subscribe and to unsubscribe; choose one`,
+    );
 
   const now = deps.clock.now();
   return deps.db.$transaction(async (tx) => {
@@ -47,7 +59,9 @@ export async function setPreferences(
         { refused, allowed },
       );
     }
-    const rejoin = change.subscribe.filter((slug) => bySlug.get(slug)?.status !== "subscribed").sort();
+    const rejoin = change.subscribe
+      .filter((slug) => bySlug.get(slug)?.status !== "subscribed")
+      .sort();
     const subscribed = await markSubscribed(tx, change.contactId, rejoin, now);
     await recordConsents(
       tx,
@@ -61,16 +75,34 @@ export async function setPreferences(
         at: now,
       })),
     );
-    const unsubscribed = leaving === "all" || leaving.length > 0 ? await markUnsubscribed(tx, change.contactId, leaving, now) : [];
-    await recordWithdrawals(tx, change.contactId, unsubscribed, change.source, change.evidence, now);
-    const everything = leaving === "all" && (await withdrawEverything(tx, change.contactId, change.source, change.evidence, now));
+    const unsubscribed =
+      leaving === "all" || leaving.length > 0
+        ? await markUnsubscribed(tx, change.contactId, leaving, now)
+        : [];
+    await recordWithdrawals(
+      tx,
+      change.contactId,
+      unsubscribed,
+      change.source,
+      change.evidence,
+      now,
+    );
+    const everything =
+      leaving === "all" &&
+      (await withdrawEverything(tx, change.contactId, change.source, change.evidence, now));
     if (subscribed.length > 0 || unsubscribed.length > 0 || everything) {
       await recordAudit(tx, {
         actor: "subscriber",
         action: "subscription.preferences_changed",
         subjectType: "contact",
         subjectId: change.contactId,
-        detail: { subscribed, unsubscribed, everything: leaving === "all", source: change.source, method: methodOf(change.evidence) },
+        detail: {
+          subscribed,
+          unsubscribed,
+          everything: leaving === "all",
+          source: change.source,
+          method: methodOf(change.evidence),
+        },
       });
     }
     return { subscribed, unsubscribed };
@@ -81,7 +113,12 @@ export async function setPreferences(
  * Rejoins lists the contact left. The status guard sits in the WHERE clause so
  * that a concurrent save cannot grant the same list twice.
  */
-async function markSubscribed(tx: Prisma.TransactionClient, contactId: number, slugs: string[], now: Date): Promise<string[]> {
+async function markSubscribed(
+  tx: Prisma.TransactionClient,
+  contactId: number,
+  slugs: string[],
+  now: Date,
+): Promise<string[]> {
   const done: string[] = [];
   for (const slug of slugs) {
     const { count } = await tx.subscription.updateMany({

@@ -16,7 +16,12 @@ type Tx = Prisma.TransactionClient;
  * row lock, and the second sees the row already unsubscribed and returns
  * nothing, so the ledger gets exactly one withdrawal.
  */
-export async function markUnsubscribed(tx: Tx, contactId: number, lists: string[] | "all", now: Date): Promise<string[]> {
+export async function markUnsubscribed(
+  tx: Tx,
+  contactId: number,
+  lists: string[] | "all",
+  now: Date,
+): Promise<string[]> {
   const all = lists === "all";
   const slugs = all ? [] : lists;
   const at = now.toISOString();
@@ -42,7 +47,15 @@ export async function recordWithdrawals(
 ): Promise<void> {
   await recordConsents(
     tx,
-    slugs.map((slug) => ({ contactId, purpose: `newsletter:${slug}`, action: "withdraw", legalBasis: "consent", source, evidence: evidence as Prisma.InputJsonObject, at: now })),
+    slugs.map((slug) => ({
+      contactId,
+      purpose: `newsletter:${slug}`,
+      action: "withdraw",
+      legalBasis: "consent",
+      source,
+      evidence: evidence as Prisma.InputJsonObject,
+      at: now,
+    })),
   );
 }
 
@@ -51,7 +64,13 @@ export async function recordWithdrawals(
  * latest word on it already is a withdrawal (so repeats add no rows).
  * Returns whether it wrote one.
  */
-export async function withdrawEverything(tx: Tx, contactId: number, source: string, evidence: Record<string, unknown>, now: Date): Promise<boolean> {
+export async function withdrawEverything(
+  tx: Tx,
+  contactId: number,
+  source: string,
+  evidence: Record<string, unknown>,
+  now: Date,
+): Promise<boolean> {
   const contact = await tx.contact.findUnique({ where: { id: contactId }, select: { id: true } });
   if (!contact) return false;
   const latest = await tx.consentEvent.findFirst({
@@ -60,7 +79,15 @@ export async function withdrawEverything(tx: Tx, contactId: number, source: stri
     select: { action: true },
   });
   if (latest?.action === "withdraw") return false;
-  await recordConsent(tx, { contactId, purpose: "newsletter:*", action: "withdraw", legalBasis: "consent", source, evidence: evidence as Prisma.InputJsonObject, at: now });
+  await recordConsent(tx, {
+    contactId,
+    purpose: "newsletter:*",
+    action: "withdraw",
+    legalBasis: "consent",
+    source,
+    evidence: evidence as Prisma.InputJsonObject,
+    at: now,
+  });
   return true;
 }
 

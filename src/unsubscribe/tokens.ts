@@ -38,9 +38,13 @@ for (let i = 0; i < ALPHABET.length; i++) DECODE[ALPHABET.charCodeAt(i)] = i;
 
 export function signToken(keys: SigningKey[], scope: TokenScope): string {
   const key = keys[0];
-  if (!key) throw new AppError("config", "no signing key; set SIGNING_KEYS=k1:$(openssl rand -base64 32)");
+  if (!key)
+    throw new AppError("config", "no signing key; set SIGNING_KEYS=k1:$(openssl rand -base64 32)");
   if (!Number.isSafeInteger(scope.contactId) || scope.contactId < 0) {
-    throw new AppError("invalid_input", `contact id ${scope.contactId} cannot be signed; expected a non-negative integer`);
+    throw new AppError(
+      "invalid_input",
+      `contact id ${scope.contactId} cannot be signed; expected a non-negative integer`,
+    );
   }
   const payload = encodePayload(key.id, scope.contactId, scope.list);
   return base32Encode(Buffer.concat([payload, mac(key.secret, payload, scope.purpose)]));
@@ -49,9 +53,11 @@ export function signToken(keys: SigningKey[], scope: TokenScope): string {
 /** Throws AppError("invalid_token") on anything wrong; never says which key or byte failed. */
 export function verifyToken(keys: SigningKey[], token: string, purpose: TokenPurpose): TokenScope {
   const lower = typeof token === "string" ? token.toLowerCase() : "";
-  if (lower.length === 0 || lower.length > 200) throw invalid(`expected 20-200 base32 characters, got ${lower.length}`);
+  if (lower.length === 0 || lower.length > 200)
+    throw invalid(`expected 20-200 base32 characters, got ${lower.length}`);
   const bytes = base32Decode(lower);
-  if (!bytes || base32Encode(bytes) !== lower) throw invalid("it is not lowercase base32 (a-z, 2-7) without padding");
+  if (!bytes || base32Encode(bytes) !== lower)
+    throw invalid("it is not lowercase base32 (a-z, 2-7) without padding");
   if (bytes.length <= MAC_BYTES) throw invalid("it is too short");
   const payload = bytes.subarray(0, bytes.length - MAC_BYTES);
   const given = bytes.subarray(bytes.length - MAC_BYTES);
@@ -61,7 +67,9 @@ export function verifyToken(keys: SigningKey[], token: string, purpose: TokenPur
   // Compute a MAC even for an unknown key id so timing says nothing about which ids exist.
   const expected = mac(key?.secret ?? DOMAIN, payload, purpose);
   if (!crypto.timingSafeEqual(expected, given) || !key) {
-    throw invalid(key ? "its signature does not match" : "it was signed with a key that is no longer accepted");
+    throw invalid(
+      key ? "its signature does not match" : "it was signed with a key that is no longer accepted",
+    );
   }
   return { contactId: parsed.contactId, list: parsed.list, purpose };
 }
@@ -83,14 +91,26 @@ function mac(secret: Buffer, payload: Buffer, purpose: TokenPurpose): Buffer {
 function encodePayload(keyId: string, contactId: number, list: string | null): Buffer {
   const id = Buffer.from(keyId, "utf8");
   const slug = Buffer.from(list ?? "", "utf8");
-  if (id.length < 1 || id.length > 255) throw new AppError("config", `signing key id "${keyId}" must be 1-255 bytes`);
+  if (id.length < 1 || id.length > 255)
+    throw new AppError("config", `signing key id "${keyId}" must be 1-255 bytes`);
   if (list !== null && (slug.length < 1 || slug.length > 255)) {
-    throw new AppError("invalid_input", `list slug "${list}" cannot be signed; expected 1-255 bytes, or null for every list`);
+    throw new AppError(
+      "invalid_input",
+      `list slug "${list}" cannot be signed; expected 1-255 bytes, or null for every list`,
+    );
   }
-  return Buffer.concat([Buffer.of(VERSION, id.length), id, leb128(contactId), Buffer.of(slug.length), slug]);
+  return Buffer.concat([
+    Buffer.of(VERSION, id.length),
+    id,
+    leb128(contactId),
+    Buffer.of(slug.length),
+    slug,
+  ]);
 }
 
-function decodePayload(payload: Buffer): { keyId: string; contactId: number; list: string | null } | null {
+function decodePayload(
+  payload: Buffer,
+): { keyId: string; contactId: number; list: string | null } | null {
   let at = 0;
   if (payload[at++] !== VERSION) return null;
   const idLength = payload[at++] ?? 0;

@@ -19,7 +19,10 @@ export interface UnsubscribeInput {
  * them later). `list: null` leaves every list and also withdraws
  * `newsletter:*`. Idempotent: a repeat changes nothing and writes nothing.
  */
-export async function unsubscribeContact(deps: { db: Db; clock: Clock }, input: UnsubscribeInput): Promise<{ changed: string[] }> {
+export async function unsubscribeContact(
+  deps: { db: Db; clock: Clock },
+  input: UnsubscribeInput,
+): Promise<{ changed: string[] }> {
   const [result] = await unsubscribeContacts(deps, [input]);
   return result!;
 }
@@ -29,13 +32,18 @@ export async function unsubscribeContact(deps: { db: Db; clock: Clock }, input: 
  * gathers concurrent one-click requests). Each contact may appear once;
  * results are in input order.
  */
-export async function unsubscribeContacts(deps: { db: Db; clock: Clock }, inputs: UnsubscribeInput[]): Promise<Array<{ changed: string[] }>> {
+export async function unsubscribeContacts(
+  deps: { db: Db; clock: Clock },
+  inputs: UnsubscribeInput[],
+): Promise<Array<{ changed: string[] }>> {
   if (inputs.length === 0) return [];
   const ids = inputs.map((i) => i.contactId);
-  if (new Set(ids).size !== ids.length) throw new Error("unsubscribeContacts: a contact appears twice in one batch; split the batch");
+  if (new Set(ids).size !== ids.length)
+    throw new Error("unsubscribeContacts: a contact appears twice in one batch; split the batch");
   const rows = await unsubscribeInOneStatement(deps.db, inputs, deps.clock.now());
   const changed = new Map<number, string[]>();
-  for (const row of rows) changed.set(row.contact_id, [...(changed.get(row.contact_id) ?? []), row.slug]);
+  for (const row of rows)
+    changed.set(row.contact_id, [...(changed.get(row.contact_id) ?? []), row.slug]);
   return inputs.map((i) => ({ changed: (changed.get(i.contactId) ?? []).sort() }));
 }
 
@@ -55,7 +63,11 @@ export async function unsubscribeContacts(deps: { db: Db; clock: Clock }, inputs
  * An empty list slug stands for "every list" (arrays with NULLs are awkward
  * to pass).
  */
-async function unsubscribeInOneStatement(db: Db, inputs: UnsubscribeInput[], now: Date): Promise<{ contact_id: number; slug: string }[]> {
+async function unsubscribeInOneStatement(
+  db: Db,
+  inputs: UnsubscribeInput[],
+  now: Date,
+): Promise<{ contact_id: number; slug: string }[]> {
   const at = now.toISOString();
   const ids = inputs.map((i) => i.contactId);
   const lists = inputs.map((i) => i.list ?? "");

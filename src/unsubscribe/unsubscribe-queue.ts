@@ -25,7 +25,11 @@ interface Waiting {
  */
 export function createUnsubscribeQueue(
   deps: { db: Db; clock: Clock; log: Logger },
-  opts: { maxBatch?: number; maxInFlight?: number; onBatch?: (size: number, ms: number) => void } = {},
+  opts: {
+    maxBatch?: number;
+    maxInFlight?: number;
+    onBatch?: (size: number, ms: number) => void;
+  } = {},
 ): UnsubscribeQueue {
   const maxBatch = opts.maxBatch ?? 256;
   const maxInFlight = opts.maxInFlight ?? 2;
@@ -61,12 +65,18 @@ export function createUnsubscribeQueue(
   const write = async (batch: Waiting[]) => {
     try {
       const started = performance.now();
-      const results = await unsubscribeContacts(deps, batch.map((w) => w.input));
+      const results = await unsubscribeContacts(
+        deps,
+        batch.map((w) => w.input),
+      );
       opts.onBatch?.(batch.length, performance.now() - started);
       batch.forEach((w, i) => w.resolve(results[i]!));
     } catch (error) {
       if (batch.length === 1) return batch[0]!.reject(error);
-      deps.log.warn("unsubscribe batch failed; retrying one by one", { size: batch.length, error: error instanceof Error ? error.name : "unknown" });
+      deps.log.warn("unsubscribe batch failed; retrying one by one", {
+        size: batch.length,
+        error: error instanceof Error ? error.name : "unknown",
+      });
       for (const w of batch) {
         try {
           const [result] = await unsubscribeContacts(deps, [w.input]);

@@ -5,7 +5,14 @@ import os from "node:os";
 import path from "node:path";
 import { chromium, type BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ledgerCounts, seedSubscribers, startTestServer, subscriptionStates, unsubscribeToken, type TestServer } from "../integration/http-server.ts";
+import {
+  ledgerCounts,
+  seedSubscribers,
+  startTestServer,
+  subscriptionStates,
+  unsubscribeToken,
+  type TestServer,
+} from "../integration/http-server.ts";
 
 let t: TestServer;
 let ids: number[];
@@ -16,13 +23,27 @@ const shots = path.join(os.tmpdir(), "mailsteward-e2e");
 
 beforeAll(async () => {
   t = await startTestServer();
-  ({ contactIds: ids } = await seedSubscribers(t.db, { lists: ["news", "events", "product-updates"], contacts: 2 }));
-  await t.db.list.update({ where: { slug: "news" }, data: { name: "Company News", description: "Monthly, what we built and why" } });
+  ({ contactIds: ids } = await seedSubscribers(t.db, {
+    lists: ["news", "events", "product-updates"],
+    contacts: 2,
+  }));
+  await t.db.list.update({
+    where: { slug: "news" },
+    data: { name: "Company News", description: "Monthly, what we built and why" },
+  });
   profile = await mkdtemp(path.join(os.tmpdir(), "mailsteward-chromium-"));
   browser = await chromium.launchPersistentContext(profile, {
     executablePath: "/usr/bin/chromium",
     headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
     viewport: { width: 900, height: 1000 },
   });
 });
@@ -40,17 +61,31 @@ describe("the unsubscribe page in a browser", () => {
     const before = await ledgerCounts(t.db);
     const response = await page.goto(`${t.url}/u/${unsubscribeToken(t.config, id, "news")}`);
     expect(response?.status()).toBe(200);
-    await expect(page.getByRole("heading", { name: "Unsubscribe" }).isVisible()).resolves.toBe(true);
-    expect(await page.textContent("main")).toContain("Do you want to stop receiving “Company News”?");
+    await expect(page.getByRole("heading", { name: "Unsubscribe" }).isVisible()).resolves.toBe(
+      true,
+    );
+    expect(await page.textContent("main")).toContain(
+      "Do you want to stop receiving “Company News”?",
+    );
     await page.screenshot({ path: path.join(shots, "unsubscribe-page.png"), fullPage: true });
-    expect(await subscriptionStates(t.db, id)).toEqual({ events: "subscribed", news: "subscribed", "product-updates": "subscribed" });
+    expect(await subscriptionStates(t.db, id)).toEqual({
+      events: "subscribed",
+      news: "subscribed",
+      "product-updates": "subscribed",
+    });
     expect(await ledgerCounts(t.db)).toEqual(before);
 
     await page.getByRole("button", { name: "Yes, unsubscribe me" }).click();
     await page.waitForURL(/\/confirm$/);
-    expect(await page.getByRole("status").textContent()).toContain("You are unsubscribed from “Company News”");
+    expect(await page.getByRole("status").textContent()).toContain(
+      "You are unsubscribed from “Company News”",
+    );
     await page.screenshot({ path: path.join(shots, "unsubscribed.png"), fullPage: true });
-    expect(await subscriptionStates(t.db, id)).toEqual({ events: "subscribed", news: "unsubscribed", "product-updates": "subscribed" });
+    expect(await subscriptionStates(t.db, id)).toEqual({
+      events: "subscribed",
+      news: "unsubscribed",
+      "product-updates": "subscribed",
+    });
     expect(await browser.cookies()).toEqual([]);
     await page.close();
   });
@@ -64,17 +99,25 @@ describe("the unsubscribe page in a browser", () => {
     await events.uncheck();
     await page.getByRole("button", { name: "Save my choices" }).click();
     await page.waitForURL(/\/preferences$/);
-    expect(await page.getByRole("status").textContent()).toContain("You are unsubscribed from “Events”");
+    expect(await page.getByRole("status").textContent()).toContain(
+      "You are unsubscribed from “Events”",
+    );
     expect(await page.getByRole("checkbox", { name: /Events/ }).isChecked()).toBe(false);
     await page.screenshot({ path: path.join(shots, "preferences-saved.png"), fullPage: true });
-    expect(await subscriptionStates(t.db, id)).toEqual({ events: "unsubscribed", news: "subscribed", "product-updates": "subscribed" });
+    expect(await subscriptionStates(t.db, id)).toEqual({
+      events: "unsubscribed",
+      news: "subscribed",
+      "product-updates": "subscribed",
+    });
     console.log(`screenshots in ${shots}`);
     await page.close();
   });
 
   it("an altered link shows the invalid-link page", async () => {
     const page = await browser.newPage();
-    const response = await page.goto(`${t.url}/u/${unsubscribeToken(t.config, ids[1]!, "news").slice(0, -3)}`);
+    const response = await page.goto(
+      `${t.url}/u/${unsubscribeToken(t.config, ids[1]!, "news").slice(0, -3)}`,
+    );
     expect(response?.status()).toBe(400);
     expect(await page.getByRole("heading").first().textContent()).toBe("This link is not valid");
     await page.screenshot({ path: path.join(shots, "invalid-link.png"), fullPage: true });

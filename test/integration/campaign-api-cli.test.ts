@@ -18,7 +18,10 @@ let database: TestDatabase;
 let sink: SmtpSink;
 let running: Running;
 let env: Record<string, string>;
-const auth = { authorization: "Bearer admin-token-0123456789abcdef", "content-type": "application/json" };
+const auth = {
+  authorization: "Bearer admin-token-0123456789abcdef",
+  "content-type": "application/json",
+};
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -37,11 +40,30 @@ afterAll(async () => {
 
 describe("campaigns through the admin API and the CLI", () => {
   it("creates, previews, schedules and reports over HTTP", async () => {
-    const post = (p: string, body: unknown) => fetch(`${running.url}/api${p}`, { method: "POST", headers: auth, body: JSON.stringify(body) });
-    const unknown = await post("/campaigns", { slug: "api", template: "monthly", subject: "Hi {{name}}", lists: ["newz"], content });
+    const post = (p: string, body: unknown) =>
+      fetch(`${running.url}/api${p}`, {
+        method: "POST",
+        headers: auth,
+        body: JSON.stringify(body),
+      });
+    const unknown = await post("/campaigns", {
+      slug: "api",
+      template: "monthly",
+      subject: "Hi {{name}}",
+      lists: ["newz"],
+      content,
+    });
     expect(unknown.status).toBe(404);
-    expect(((await unknown.json()) as { message: string }).message).toMatch(/unknown list "newz"; known lists: news/);
-    const created = await post("/campaigns", { slug: "api", template: "monthly", subject: "Hi {{name}}", lists: ["news"], content });
+    expect(((await unknown.json()) as { message: string }).message).toMatch(
+      /unknown list "newz"; known lists: news/,
+    );
+    const created = await post("/campaigns", {
+      slug: "api",
+      template: "monthly",
+      subject: "Hi {{name}}",
+      lists: ["news"],
+      content,
+    });
     expect(created.status).toBe(201);
     const preview = await fetch(`${running.url}/api/campaigns/api/preview`, { headers: auth });
     expect(preview.status).toBe(200);
@@ -50,7 +72,9 @@ describe("campaigns through the admin API and the CLI", () => {
     expect(html).toMatch(/Hello User 1,/);
     expect((await post("/campaigns/api/schedule", {})).status).toBe(200);
     for (let i = 0; i < 300; i++) {
-      const report = (await (await fetch(`${running.url}/api/campaigns/api/report`, { headers: auth })).json()) as { status: string; counts: Record<string, number> };
+      const report = (await (
+        await fetch(`${running.url}/api/campaigns/api/report`, { headers: auth })
+      ).json()) as { status: string; counts: Record<string, number> };
       if (report.status === "sent") {
         expect(report.counts).toMatchObject({ sent: 25, total: 25, failed: 0, uncertain: 0 });
         break;
@@ -64,8 +88,20 @@ describe("campaigns through the admin API and the CLI", () => {
   it("the CLI writes a preview, sends a [TEST] message without a ledger row, and prints the report", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "preview-"));
     const cli = (...args: string[]) =>
-      promisify(execFile)(process.execPath, ["--import", "tsx", path.join(repoRoot, "src/cli/index.ts"), ...args], { cwd: repoRoot, env: { ...process.env, ...env } });
-    const out = await cli("campaign", "preview", "api", "--email", "somebody@example.test", "--out", path.join(dir, "p.html"));
+      promisify(execFile)(
+        process.execPath,
+        ["--import", "tsx", path.join(repoRoot, "src/cli/index.ts"), ...args],
+        { cwd: repoRoot, env: { ...process.env, ...env } },
+      );
+    const out = await cli(
+      "campaign",
+      "preview",
+      "api",
+      "--email",
+      "somebody@example.test",
+      "--out",
+      path.join(dir, "p.html"),
+    );
     expect(out.stdout).toMatch(/wrote .*p\.html/);
     expect(fs.readFileSync(path.join(dir, "p.html"), "utf8")).toMatch(/<html/i);
     expect(fs.readFileSync(path.join(dir, "p.txt"), "utf8").length).toBeGreaterThan(100);

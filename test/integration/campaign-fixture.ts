@@ -11,7 +11,11 @@ import { startSmtpSink, type SmtpSink } from "../support/smtp-sink.ts";
 export const signingKey = "k1:" + Buffer.alloc(32, 7).toString("base64");
 export const suppressionKey = "test-suppression-key-0123456789abcdef";
 
-export function testEnv(url: string, smtpPort: number, extra: Record<string, string> = {}): Record<string, string> {
+export function testEnv(
+  url: string,
+  smtpPort: number,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     DATABASE_URL: url,
     SIGNING_KEYS: signingKey,
@@ -32,7 +36,11 @@ export function testEnv(url: string, smtpPort: number, extra: Record<string, str
 
 export const content = {
   intro: "What happened this month.",
-  articles: [1, 2, 3, 4, 5].map((n) => ({ title: `Article ${n}`, body: `Body of article ${n}. `.repeat(20), url: `https://example.test/a/${n}` })),
+  articles: [1, 2, 3, 4, 5].map((n) => ({
+    title: `Article ${n}`,
+    body: `Body of article ${n}. `.repeat(20),
+    url: `https://example.test/a/${n}`,
+  })),
 };
 
 export interface World {
@@ -66,9 +74,16 @@ export async function openWorld(extra: Record<string, string> = {}): Promise<Wor
 }
 
 /** Contacts user1..userN@example.test (ids ascending), subscribed to list `news`; returns their ids. */
-export async function seedAudience(pool: pg.Pool, n: number, opts: { list?: string; domain?: string } = {}): Promise<number[]> {
+export async function seedAudience(
+  pool: pg.Pool,
+  n: number,
+  opts: { list?: string; domain?: string } = {},
+): Promise<number[]> {
   const list = opts.list ?? "news";
-  await pool.query(`INSERT INTO lists (slug, name, double_opt_in) VALUES ($1, $1, false) ON CONFLICT (slug) DO NOTHING`, [list]);
+  await pool.query(
+    `INSERT INTO lists (slug, name, double_opt_in) VALUES ($1, $1, false) ON CONFLICT (slug) DO NOTHING`,
+    [list],
+  );
   const { rows } = await pool.query<{ id: number }>(
     `INSERT INTO contacts (email, name, company, industry, product_interests, updated_at)
      SELECT 'user' || g || '-' || $2 || '@' || $3, 'User ' || g, 'Company ' || (g % 10), CASE WHEN g % 2 = 0 THEN 'retail' ELSE 'health' END, ARRAY['widgets'], now()
@@ -84,22 +99,52 @@ export async function seedAudience(pool: pg.Pool, n: number, opts: { list?: stri
   return rows.map((r) => r.id).sort((a, b) => a - b);
 }
 
-export async function newCampaign(app: App, slug: string, extra: { lists?: string[]; subject?: string } = {}): Promise<number> {
-  const { id } = await createCampaign({ db: app.db }, { slug, template: "monthly", subject: extra.subject ?? "News for {{name}}", lists: extra.lists ?? ["news"], content });
+export async function newCampaign(
+  app: App,
+  slug: string,
+  extra: { lists?: string[]; subject?: string } = {},
+): Promise<number> {
+  const { id } = await createCampaign(
+    { db: app.db },
+    {
+      slug,
+      template: "monthly",
+      subject: extra.subject ?? "News for {{name}}",
+      lists: extra.lists ?? ["news"],
+      content,
+    },
+  );
   return id;
 }
 
-export async function waitForStatus(app: App, campaignId: number, statuses: string[], timeoutMs = 60_000): Promise<string> {
+export async function waitForStatus(
+  app: App,
+  campaignId: number,
+  statuses: string[],
+  timeoutMs = 60_000,
+): Promise<string> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const c = await app.db.campaign.findUnique({ where: { id: campaignId }, select: { status: true } });
+    const c = await app.db.campaign.findUnique({
+      where: { id: campaignId },
+      select: { status: true },
+    });
     if (c && statuses.includes(c.status)) return c.status;
-    if (Date.now() > until) throw new Error(`campaign ${campaignId} still ${c?.status} after ${timeoutMs} ms; expected ${statuses.join("/")}`);
+    if (Date.now() > until)
+      throw new Error(
+        `campaign ${campaignId} still ${c?.status} after ${timeoutMs} ms; expected ${statuses.join("/")}`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }
 
-export async function deliveryCounts(pool: pg.Pool, campaignId: number): Promise<Record<string, number>> {
-  const { rows } = await pool.query<{ status: string; n: number }>(`SELECT status::text, count(*)::int AS n FROM deliveries WHERE campaign_id = $1 GROUP BY 1`, [campaignId]);
+export async function deliveryCounts(
+  pool: pg.Pool,
+  campaignId: number,
+): Promise<Record<string, number>> {
+  const { rows } = await pool.query<{ status: string; n: number }>(
+    `SELECT status::text, count(*)::int AS n FROM deliveries WHERE campaign_id = $1 GROUP BY 1`,
+    [campaignId],
+  );
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
 }

@@ -16,8 +16,12 @@ function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr:
     execFile(
       path.join(root, "node_modules/.bin/tsx"),
       [path.join(root, "src/cli/index.ts"), ...args],
-      { cwd: root, env: { ...process.env, ...testKeys, DATABASE_URL: database.url, LOG_LEVEL: "warn" } },
-      (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      {
+        cwd: root,
+        env: { ...process.env, ...testKeys, DATABASE_URL: database.url, LOG_LEVEL: "warn" },
+      },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -29,12 +33,23 @@ afterAll(async () => database?.drop());
 
 describe("mailsteward CLI: lists, contacts import, subscribe", () => {
   it("creates a list, imports a file with bad lines (exit 0, each bad line shown), subscribes, and shows counts", async () => {
-    expect(await cli("lists", "create", "news", "--name", "Monthly news")).toMatchObject({ code: 0, stdout: "created list news (id 1, double opt-in)\n" });
+    expect(await cli("lists", "create", "news", "--name", "Monthly news")).toMatchObject({
+      code: 0,
+      stdout: "created list news (id 1, double opt-in)\n",
+    });
     const duplicate = await cli("lists", "create", "news", "--name", "Again");
     expect(duplicate.code).toBe(1);
     expect(duplicate.stderr).toBe('mailsteward: list "news" already exists; choose another slug\n');
 
-    const imported = await cli("contacts", "import", fixture, "--list", "news", "--consent-source", "webinar-2026-10 signup form");
+    const imported = await cli(
+      "contacts",
+      "import",
+      fixture,
+      "--list",
+      "news",
+      "--consent-source",
+      "webinar-2026-10 signup form",
+    );
     expect(imported.code).toBe(0);
     expect(imported.stdout).toMatch(/12 rows read from contacts-mixed\.csv/);
     expect(imported.stdout).toMatch(/new contacts: +6\n/);
@@ -42,13 +57,39 @@ describe("mailsteward CLI: lists, contacts import, subscribe", () => {
     expect(imported.stdout).toMatch(/bad rows: +6\n/);
     for (const line of [4, 5, 7, 8, 9, 13]) expect(imported.stdout).toContain(`    line ${line}: `);
 
-    const missingList = await cli("contacts", "import", fixture, "--list", "newz", "--consent-source", "x");
-    expect(missingList).toMatchObject({ code: 1, stderr: 'mailsteward: unknown list "newz"; known lists: news\n' });
-    const missingFile = await cli("contacts", "import", path.join(root, "no-such.csv"), "--consent-source", "x");
+    const missingList = await cli(
+      "contacts",
+      "import",
+      fixture,
+      "--list",
+      "newz",
+      "--consent-source",
+      "x",
+    );
+    expect(missingList).toMatchObject({
+      code: 1,
+      stderr: 'mailsteward: unknown list "newz"; known lists: news\n',
+    });
+    const missingFile = await cli(
+      "contacts",
+      "import",
+      path.join(root, "no-such.csv"),
+      "--consent-source",
+      "x",
+    );
     expect(missingFile.code).toBe(1);
     expect(missingFile.stderr).toMatch(/cannot read .*no-such\.csv: ENOENT/);
 
-    const subscribed = await cli("subscribe", "Pat@Example.com", "--list", "news", "--source", "paper form, trade fair 2026-10", "--evidence", "scan 4711");
+    const subscribed = await cli(
+      "subscribe",
+      "Pat@Example.com",
+      "--list",
+      "news",
+      "--source",
+      "paper form, trade fair 2026-10",
+      "--evidence",
+      "scan 4711",
+    );
     expect(subscribed.code).toBe(0);
     expect(subscribed.stdout).toMatch(/^subscribed contact \d+ to news\n$/);
 

@@ -3,7 +3,14 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { hashAddress } from "../../src/consent/address-hash.ts";
 import { scheduleCampaign } from "../../src/newsletters/schedule-campaign.ts";
-import { deliveryCounts, newCampaign, openWorld, seedAudience, waitForStatus, type World } from "./campaign-fixture.ts";
+import {
+  deliveryCounts,
+  newCampaign,
+  openWorld,
+  seedAudience,
+  waitForStatus,
+  type World,
+} from "./campaign-fixture.ts";
 
 let world: World | undefined;
 afterEach(async () => {
@@ -41,7 +48,10 @@ describe("SMTP faults", () => {
     expect(sink.count).toBe(40);
     expect(sink.duplicates).toBe(0);
     // some had to wait for a later run of the job
-    const { rows } = await pg.query<{ n: number }>(`SELECT count(*)::int n FROM deliveries WHERE campaign_id = $1 AND attempts > 1`, [id]);
+    const { rows } = await pg.query<{ n: number }>(
+      `SELECT count(*)::int n FROM deliveries WHERE campaign_id = $1 AND attempts > 1`,
+      [id],
+    );
     expect(rows[0]!.n).toBeGreaterThan(0);
   });
 
@@ -51,8 +61,10 @@ describe("SMTP faults", () => {
     await seedAudience(pg, 30);
     sink.refuse((stage, address) => {
       if (stage !== "rcpt") return undefined;
-      if (address?.startsWith("user3-")) return { code: 550, message: "5.1.1 <user3>: Recipient address rejected: User unknown" };
-      if (address?.startsWith("user4-")) return { code: 550, message: "5.7.1 Message rejected by policy" };
+      if (address?.startsWith("user3-"))
+        return { code: 550, message: "5.1.1 <user3>: Recipient address rejected: User unknown" };
+      if (address?.startsWith("user4-"))
+        return { code: 550, message: "5.7.1 Message rejected by policy" };
       return undefined;
     });
     const id = await run(world, "bounces");
@@ -63,8 +75,12 @@ describe("SMTP faults", () => {
     );
     expect(rows[0]!.response).toMatch(/550 5\.1\.1 .*User unknown/);
     expect(rows[1]!.response).toMatch(/550 5\.7\.1 Message rejected by policy/);
-    const suppressed = await pg.query<{ address_hash: string; reason: string }>(`SELECT address_hash, reason::text FROM suppressions`);
-    expect(suppressed.rows).toEqual([{ address_hash: hashAddress(config.suppressionKey, rows[0]!.email), reason: "hard_bounce" }]);
+    const suppressed = await pg.query<{ address_hash: string; reason: string }>(
+      `SELECT address_hash, reason::text FROM suppressions`,
+    );
+    expect(suppressed.rows).toEqual([
+      { address_hash: hashAddress(config.suppressionKey, rows[0]!.email), reason: "hard_bounce" },
+    ]);
   });
 
   it("a connection dropped after DATA leaves that message uncertain, retries those not yet sent, and duplicates nothing", async () => {
@@ -80,7 +96,10 @@ describe("SMTP faults", () => {
     expect(counts).toEqual({ sent: 119, uncertain: 1 });
     expect(sink.duplicates).toBe(0);
     expect(sink.count).toBe(120);
-    const { rows } = await pg.query<{ message_id: string; response: string }>(`SELECT message_id, response FROM deliveries WHERE campaign_id = $1 AND status = 'uncertain'`, [id]);
+    const { rows } = await pg.query<{ message_id: string; response: string }>(
+      `SELECT message_id, response FROM deliveries WHERE campaign_id = $1 AND status = 'uncertain'`,
+      [id],
+    );
     expect(rows[0]!.response).toMatch(/may have been delivered/);
     const dropped = sink.messages.find((m) => !m.acknowledged);
     expect(dropped?.messageId).toBe(`<${rows[0]!.message_id}>`);
@@ -93,8 +112,13 @@ describe("SMTP faults", () => {
     await pg.query(`UPDATE contacts SET email = 'not an address' WHERE id = $1`, [ids[5]]);
     const id = await run(world, "bad-address");
     expect(await deliveryCounts(pg, id)).toEqual({ sent: 19, failed: 1 });
-    const { rows } = await pg.query<{ response: string }>(`SELECT response FROM deliveries WHERE campaign_id = $1 AND status = 'failed'`, [id]);
-    expect(rows[0]!.response).toMatch(/invalid recipient address "not an address": expected local-part@domain/);
+    const { rows } = await pg.query<{ response: string }>(
+      `SELECT response FROM deliveries WHERE campaign_id = $1 AND status = 'failed'`,
+      [id],
+    );
+    expect(rows[0]!.response).toMatch(
+      /invalid recipient address "not an address": expected local-part@domain/,
+    );
     expect(sink.count).toBe(19);
   });
 });

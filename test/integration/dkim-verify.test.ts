@@ -8,7 +8,13 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scheduleCampaign } from "../../src/newsletters/schedule-campaign.ts";
-import { newCampaign, openWorld, seedAudience, waitForStatus, type World } from "./campaign-fixture.ts";
+import {
+  newCampaign,
+  openWorld,
+  seedAudience,
+  waitForStatus,
+  type World,
+} from "./campaign-fixture.ts";
 
 const verifier = `
 import sys, dkim
@@ -20,7 +26,10 @@ print("PASS" if ok else "FAIL")
 `;
 
 function verify(raw: Buffer, publicKeyB64: string, type: "rsa" | "ed25519"): string {
-  const result = spawnSync("/usr/bin/python3", ["-c", verifier, publicKeyB64, type], { input: raw, encoding: "utf8" });
+  const result = spawnSync("/usr/bin/python3", ["-c", verifier, publicKeyB64, type], {
+    input: raw,
+    encoding: "utf8",
+  });
   if (result.status !== 0) throw new Error(`python3-dkim failed: ${result.stderr}`);
   return result.stdout.trim();
 }
@@ -31,13 +40,21 @@ for (const type of ["rsa", "ed25519"] as const) {
     let publicKey: string;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dkim-"));
     beforeAll(async () => {
-      const pair = type === "rsa" ? crypto.generateKeyPairSync("rsa", { modulusLength: 2048 }) : crypto.generateKeyPairSync("ed25519");
+      const pair =
+        type === "rsa"
+          ? crypto.generateKeyPairSync("rsa", { modulusLength: 2048 })
+          : crypto.generateKeyPairSync("ed25519");
       const der = pair.publicKey.export({ type: "spki", format: "der" });
       // RFC 8463 §4.2: an Ed25519 record carries the bare 32-byte key, not the SPKI structure.
       publicKey = (type === "rsa" ? der : der.subarray(der.length - 32)).toString("base64");
       const file = path.join(dir, "key.pem");
       fs.writeFileSync(file, pair.privateKey.export({ type: "pkcs8", format: "pem" }));
-      world = await openWorld({ DKIM_DOMAIN: "example.test", DKIM_SELECTOR: "news", DKIM_PRIVATE_KEY_FILE: file, MAIL_FROM: "Exämple Néws <news@example.test>" });
+      world = await openWorld({
+        DKIM_DOMAIN: "example.test",
+        DKIM_SELECTOR: "news",
+        DKIM_PRIVATE_KEY_FILE: file,
+        MAIL_FROM: "Exämple Néws <news@example.test>",
+      });
     });
     afterAll(async () => {
       await world?.close();
@@ -54,17 +71,40 @@ for (const type of ["rsa", "ed25519"] as const) {
       await waitForStatus(app, id, ["sent"]);
       expect(sink.count).toBe(3);
       const raw = sink.messages[0]!.raw;
-      const head = raw.toString("latin1").split("\r\n\r\n")[0]!.replace(/\r\n[ \t]+/g, " ");
+      const head = raw
+        .toString("latin1")
+        .split("\r\n\r\n")[0]!
+        .replace(/\r\n[ \t]+/g, " ");
       const h = /^DKIM-Signature: .*\bh=([^;]+);/m.exec(head)?.[1]?.split(":") ?? [];
-      for (const name of ["from", "subject", "date", "message-id", "to", "list-unsubscribe", "list-unsubscribe-post"]) expect(h).toContain(name);
+      for (const name of [
+        "from",
+        "subject",
+        "date",
+        "message-id",
+        "to",
+        "list-unsubscribe",
+        "list-unsubscribe-post",
+      ])
+        expect(h).toContain(name);
       expect(head).toMatch(type === "rsa" ? /a=rsa-sha256/ : /a=ed25519-sha256/);
       expect(head).toMatch(/c=relaxed\/relaxed/);
 
       expect(verify(raw, publicKey, type)).toBe("PASS");
-      const tamperedBody = Buffer.from(raw.toString("latin1").replace(/(\r\n\r\n--=_ms[^\r]*\r\n[^]*?\r\n\r\n)(.)/, (_m, a: string, c: string) => a + (c === "A" ? "B" : "A")), "latin1");
+      const tamperedBody = Buffer.from(
+        raw
+          .toString("latin1")
+          .replace(
+            /(\r\n\r\n--=_ms[^\r]*\r\n[^]*?\r\n\r\n)(.)/,
+            (_m, a: string, c: string) => a + (c === "A" ? "B" : "A"),
+          ),
+        "latin1",
+      );
       expect(tamperedBody.equals(raw)).toBe(false);
       expect(verify(tamperedBody, publicKey, type)).toBe("FAIL");
-      const tamperedSubject = Buffer.from(raw.toString("latin1").replace(/^Subject: /m, "Subject: Re: "), "latin1");
+      const tamperedSubject = Buffer.from(
+        raw.toString("latin1").replace(/^Subject: /m, "Subject: Re: "),
+        "latin1",
+      );
       expect(verify(tamperedSubject, publicKey, type)).toBe("FAIL");
     });
   });

@@ -5,7 +5,12 @@ import { afterAll, describe, expect, it } from "vitest";
 import { runCli, startMain, type Started } from "../support/processes.ts";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ms-embedded-"));
-const env = { DATA_DIR: path.join(dir, ".data"), OUTBOX_DIR: path.join(dir, "outbox"), DATABASE_URL: "", SMTP_URL: "" };
+const env = {
+  DATA_DIR: path.join(dir, ".data"),
+  OUTBOX_DIR: path.join(dir, "outbox"),
+  DATABASE_URL: "",
+  SMTP_URL: "",
+};
 let main: Started | undefined;
 
 afterAll(async () => {
@@ -50,7 +55,10 @@ describe("the embedded default (PGlite, no services)", () => {
   });
 
   it("takes over a lock left by a process that died", async () => {
-    fs.writeFileSync(path.join(env.DATA_DIR, "owner.lock"), JSON.stringify({ pid: 2 ** 22 + 12345, purpose: "crashed worker", since: "2026-01-01" }));
+    fs.writeFileSync(
+      path.join(env.DATA_DIR, "owner.lock"),
+      JSON.stringify({ pid: 2 ** 22 + 12345, purpose: "crashed worker", since: "2026-01-01" }),
+    );
     const result = await runCli(["status"], env);
     expect(result.code).toBe(0);
   });

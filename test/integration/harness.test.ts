@@ -11,7 +11,11 @@ import { startDovecot } from "../support/dovecot.ts";
 import { startSmtpSink, type SmtpSink } from "../support/smtp-sink.ts";
 import { startProxy } from "../support/tcp-proxy.ts";
 
-async function query<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+async function query<T extends pg.QueryResultRow>(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -39,7 +43,11 @@ describe("database clones", () => {
       await Promise.all([a.drop(), b.drop()]);
     }
     const names = [a, b].map((db) => new URL(db.url).pathname.slice(1));
-    const left = await query(b.url.replace(/\/[^/]+$/, "/postgres"), "SELECT 1 FROM pg_database WHERE datname = ANY($1)", [names]);
+    const left = await query(
+      b.url.replace(/\/[^/]+$/, "/postgres"),
+      "SELECT 1 FROM pg_database WHERE datname = ANY($1)",
+      [names],
+    );
     expect(left).toEqual([]);
   });
 });
@@ -58,8 +66,18 @@ describe("Dovecot", () => {
       });
       await client.connect();
       try {
-        const specialUse = (await client.list()).map((box) => box.specialUse).filter(Boolean).sort();
-        expect(specialUse).toEqual(["\\Archive", "\\Drafts", "\\Inbox", "\\Junk", "\\Sent", "\\Trash"]);
+        const specialUse = (await client.list())
+          .map((box) => box.specialUse)
+          .filter(Boolean)
+          .sort();
+        expect(specialUse).toEqual([
+          "\\Archive",
+          "\\Drafts",
+          "\\Inbox",
+          "\\Junk",
+          "\\Sent",
+          "\\Trash",
+        ]);
 
         const raw = [
           "From: Bob <bob@test.local>",
@@ -96,8 +114,18 @@ describe("Dovecot", () => {
 describe("SMTP sink", () => {
   let sink: SmtpSink;
   const transport = () =>
-    nodemailer.createTransport({ host: sink.host, port: sink.port, secure: false, ignoreTLS: true });
-  const mail = (to: string | string[]) => ({ from: "news@test.local", to, subject: "Sink check", text: "Hi." });
+    nodemailer.createTransport({
+      host: sink.host,
+      port: sink.port,
+      secure: false,
+      ignoreTLS: true,
+    });
+  const mail = (to: string | string[]) => ({
+    from: "news@test.local",
+    to,
+    subject: "Sink check",
+    text: "Hi.",
+  });
 
   beforeAll(async () => {
     sink = await startSmtpSink();
@@ -110,7 +138,11 @@ describe("SMTP sink", () => {
     sink.clear();
     const info = await transport().sendMail(mail("alice@test.local"));
     const [message] = await sink.waitFor(1);
-    expect(message).toMatchObject({ from: "news@test.local", to: ["alice@test.local"], messageId: info.messageId });
+    expect(message).toMatchObject({
+      from: "news@test.local",
+      to: ["alice@test.local"],
+      messageId: info.messageId,
+    });
     expect(message?.raw.toString()).toContain("Subject: Sink check");
     expect(message?.acknowledged).toBe(true);
   });
@@ -119,9 +151,13 @@ describe("SMTP sink", () => {
     sink.clear();
     let refusals = 1;
     sink.refuse((stage) =>
-      stage === "rcpt" && refusals-- > 0 ? { code: 451, message: "4.3.0 try again later" } : undefined,
+      stage === "rcpt" && refusals-- > 0
+        ? { code: 451, message: "4.3.0 try again later" }
+        : undefined,
     );
-    await expect(transport().sendMail(mail("alice@test.local"))).rejects.toMatchObject({ responseCode: 451 });
+    await expect(transport().sendMail(mail("alice@test.local"))).rejects.toMatchObject({
+      responseCode: 451,
+    });
     expect(sink.count).toBe(0);
     await transport().sendMail(mail("alice@test.local"));
     expect(sink.count).toBe(1);
@@ -131,13 +167,17 @@ describe("SMTP sink", () => {
   it("refuses one recipient with 550 5.1.1 and accepts the others", async () => {
     sink.clear();
     sink.refuse((stage, address) =>
-      stage === "rcpt" && address === "ghost@test.local" ? { code: 550, message: "5.1.1 unknown user" } : undefined,
+      stage === "rcpt" && address === "ghost@test.local"
+        ? { code: 550, message: "5.1.1 unknown user" }
+        : undefined,
     );
     const info = await transport().sendMail(mail(["alice@test.local", "ghost@test.local"]));
     expect(info.accepted).toEqual(["alice@test.local"]);
     expect(info.rejected).toEqual(["ghost@test.local"]);
     // nodemailer sets rejectedErrors; @types/nodemailer does not declare it.
-    const { rejectedErrors } = info as typeof info & { rejectedErrors?: Array<{ response: string }> };
+    const { rejectedErrors } = info as typeof info & {
+      rejectedErrors?: Array<{ response: string }>;
+    };
     expect(rejectedErrors?.[0]?.response).toBe("550 5.1.1 unknown user");
     expect(sink.messages[0]?.to).toEqual(["alice@test.local"]);
     sink.refuse(undefined);
@@ -190,7 +230,9 @@ describe("TCP proxy", () => {
       expect(await roundTrip(second)).toBeGreaterThanOrEqual(100);
       expect(proxy.connections).toBe(2);
 
-      const closed = [first, second].map((socket) => new Promise((resolve) => socket.once("close", resolve)));
+      const closed = [first, second].map(
+        (socket) => new Promise((resolve) => socket.once("close", resolve)),
+      );
       proxy.dropAll();
       await Promise.all(closed);
       expect(proxy.connections).toBe(0);

@@ -12,8 +12,16 @@ afterAll(async () => t?.close());
 
 describe("/api", () => {
   it("answers 401 without a token, with a wrong one, or with another scheme", async () => {
-    for (const authorization of [undefined, "Bearer wrong-token-0123456789abcdef0", `Bearer ${testKeys.ADMIN_TOKEN}x`, `Basic ${testKeys.ADMIN_TOKEN}`, `Bearer ${testKeys.ADMIN_TOKEN.slice(0, -1)}`]) {
-      const response = await fetch(`${t.url}/api/whoami`, { headers: authorization ? { authorization } : {} });
+    for (const authorization of [
+      undefined,
+      "Bearer wrong-token-0123456789abcdef0",
+      `Bearer ${testKeys.ADMIN_TOKEN}x`,
+      `Basic ${testKeys.ADMIN_TOKEN}`,
+      `Bearer ${testKeys.ADMIN_TOKEN.slice(0, -1)}`,
+    ]) {
+      const response = await fetch(`${t.url}/api/whoami`, {
+        headers: authorization ? { authorization } : {},
+      });
       expect(response.status, String(authorization)).toBe(401);
       expect(await response.json()).toMatchObject({ error: "unauthorized" });
     }
@@ -39,7 +47,10 @@ describe("/api", () => {
       queue: t.app.queue,
       health: async () => ({ database: true, jobs: true }),
     });
-    const response = await server.inject({ url: "/api/whoami", headers: { authorization: "Bearer undefined" } });
+    const response = await server.inject({
+      url: "/api/whoami",
+      headers: { authorization: "Bearer undefined" },
+    });
     expect(response.statusCode).toBe(401);
     expect(response.json().message).toContain("set ADMIN_TOKEN");
     await server.close();

@@ -20,7 +20,9 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(opts: { env?: Record<string, string | undefined>; deps?: Partial<HttpDeps> } = {}): Promise<TestServer> {
+export async function startTestServer(
+  opts: { env?: Record<string, string | undefined>; deps?: Partial<HttpDeps> } = {},
+): Promise<TestServer> {
   const database = await createTestDatabase();
   const config = testConfig({ DATABASE_URL: database.url, ...opts.env });
   const app = await openApp({ purpose: "http test", config });
@@ -32,7 +34,10 @@ export async function startTestServer(opts: { env?: Record<string, string | unde
     queue: app.queue,
     mailer: app.mailer,
     async health() {
-      const ok = await app.db.$queryRaw`select 1`.then(() => true, () => false);
+      const ok = await app.db.$queryRaw`select 1`.then(
+        () => true,
+        () => false,
+      );
       return { database: ok, jobs: true };
     },
     ...opts.deps,
@@ -73,14 +78,29 @@ export async function seedSubscribers(
   const prefix = opts.emailPrefix ?? "person";
   const stamp = Date.now().toString(36);
   await db.contact.createMany({
-    data: Array.from({ length: opts.contacts }, (_, i) => ({ email: `${prefix}${i}.${stamp}@example.test`, name: `Person ${i}` })),
+    data: Array.from({ length: opts.contacts }, (_, i) => ({
+      email: `${prefix}${i}.${stamp}@example.test`,
+      name: `Person ${i}`,
+    })),
   });
-  const contacts = await db.contact.findMany({ where: { email: { endsWith: `.${stamp}@example.test` } }, select: { id: true }, orderBy: { id: "asc" } });
+  const contacts = await db.contact.findMany({
+    where: { email: { endsWith: `.${stamp}@example.test` } },
+    select: { id: true },
+    orderBy: { id: "asc" },
+  });
   const contactIds = contacts.map((c) => c.id);
   const status = opts.status ?? "subscribed";
   const confirmedAt = status === "subscribed" ? new Date() : null;
   await db.subscription.createMany({
-    data: contactIds.flatMap((contactId) => Object.values(listIds).map((listId) => ({ contactId, listId, status, confirmedAt, source: "test" }))),
+    data: contactIds.flatMap((contactId) =>
+      Object.values(listIds).map((listId) => ({
+        contactId,
+        listId,
+        status,
+        confirmedAt,
+        source: "test",
+      })),
+    ),
   });
   return { contactIds, listIds };
 }
@@ -89,8 +109,14 @@ export function unsubscribeToken(config: Config, contactId: number, list: string
   return signToken(config.signingKeys, { contactId, list, purpose: "unsubscribe" });
 }
 
-export async function subscriptionStates(db: Db, contactId: number): Promise<Record<string, string>> {
-  const rows = await db.subscription.findMany({ where: { contactId }, select: { status: true, list: { select: { slug: true } } } });
+export async function subscriptionStates(
+  db: Db,
+  contactId: number,
+): Promise<Record<string, string>> {
+  const rows = await db.subscription.findMany({
+    where: { contactId },
+    select: { status: true, list: { select: { slug: true } } },
+  });
   return Object.fromEntries(rows.map((r) => [r.list.slug, r.status]).sort());
 }
 
@@ -101,4 +127,3 @@ export async function ledgerCounts(db: Db): Promise<{ consent: number; audit: nu
 
 export const oneClick = { "content-type": "application/x-www-form-urlencoded" };
 export const oneClickBody = "List-Unsubscribe=One-Click";
-

@@ -9,7 +9,10 @@ let sink: SmtpSink;
 
 beforeAll(async () => {
   sink = await startSmtpSink();
-  t = await startTestServer({ env: { SMTP_URL: `smtp://127.0.0.1:${sink.port}` }, deps: { subscribeRateLimit: { capacity: 6, refillPerSecond: 0.001 } } });
+  t = await startTestServer({
+    env: { SMTP_URL: `smtp://127.0.0.1:${sink.port}` },
+    deps: { subscribeRateLimit: { capacity: 6, refillPerSecond: 0.001 } },
+  });
   await t.db.list.create({ data: { slug: "news", name: "Company News" } });
 });
 afterAll(async () => {
@@ -18,10 +21,17 @@ afterAll(async () => {
 });
 
 const subscribe = (fields: Record<string, string>, headers: Record<string, string> = {}) =>
-  fetch(`${t.url}/subscribe`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...headers }, body: new URLSearchParams(fields).toString() });
+  fetch(`${t.url}/subscribe`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+    body: new URLSearchParams(fields).toString(),
+  });
 
 function confirmLink(raw: Buffer): string {
-  const text = raw.toString("utf8").replace(/=\r?\n/g, "").replace(/=3D/g, "=");
+  const text = raw
+    .toString("utf8")
+    .replace(/=\r?\n/g, "")
+    .replace(/=3D/g, "=");
   const match = /\/confirm\/([a-z2-7]+)/.exec(text);
   if (!match?.[1]) throw new Error("no confirmation link in the message");
   return `${t.url}/confirm/${match[1]}`;
@@ -29,15 +39,29 @@ function confirmLink(raw: Buffer): string {
 
 describe("double opt-in over HTTP", () => {
   it("mails a link; GET shows a button and confirms nothing; POST confirms once", async () => {
-    const response = await subscribe({ email: "Ada@Example.test", name: "Ada", list: "news", form: "footer" });
+    const response = await subscribe({
+      email: "Ada@Example.test",
+      name: "Ada",
+      list: "news",
+      form: "footer",
+    });
     expect(response.status).toBe(200);
     const answer = await response.text();
     expect(answer).toContain("Check your inbox");
     const [message] = await sink.waitFor(1);
     const link = confirmLink(message!.raw);
 
-    const contact = await t.db.contact.findUniqueOrThrow({ where: { email: "ada@example.test" }, select: { id: true } });
-    const state = async () => (await t.db.subscription.findFirstOrThrow({ where: { contactId: contact.id }, select: { status: true } })).status;
+    const contact = await t.db.contact.findUniqueOrThrow({
+      where: { email: "ada@example.test" },
+      select: { id: true },
+    });
+    const state = async () =>
+      (
+        await t.db.subscription.findFirstOrThrow({
+          where: { contactId: contact.id },
+          select: { status: true },
+        })
+      ).status;
     expect(await state()).toBe("pending");
 
     const before = await ledgerCounts(t.db);
@@ -47,14 +71,28 @@ describe("double opt-in over HTTP", () => {
     expect(await state()).toBe("pending");
     expect(await ledgerCounts(t.db)).toEqual(before);
 
-    const post = await fetch(link, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "" });
+    const post = await fetch(link, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "",
+    });
     expect(post.status).toBe(200);
     expect(await post.text()).toContain("You are subscribed to “Company News”");
     expect(await state()).toBe("subscribed");
-    const grant = await t.db.consentEvent.findFirstOrThrow({ where: { contactId: contact.id }, select: { action: true, evidence: true } });
-    expect(grant).toEqual({ action: "grant", evidence: expect.objectContaining({ ip: "127.0.0.1", method: "double-opt-in" }) });
+    const grant = await t.db.consentEvent.findFirstOrThrow({
+      where: { contactId: contact.id },
+      select: { action: true, evidence: true },
+    });
+    expect(grant).toEqual({
+      action: "grant",
+      evidence: expect.objectContaining({ ip: "127.0.0.1", method: "double-opt-in" }),
+    });
 
-    const again = await fetch(link, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "" });
+    const again = await fetch(link, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "",
+    });
     expect(await again.text()).toContain("already subscribed");
     expect(await t.db.consentEvent.count({ where: { contactId: contact.id } })).toBe(1);
   });
@@ -69,7 +107,11 @@ describe("double opt-in over HTTP", () => {
   });
 
   it("rejects a tampered confirmation link with the 400 page", async () => {
-    const response = await fetch(`${t.url}/confirm/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "" });
+    const response = await fetch(`${t.url}/confirm/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "",
+    });
     expect(response.status).toBe(400);
     expect(await response.text()).toContain("This link is not valid");
   });
@@ -78,7 +120,8 @@ describe("double opt-in over HTTP", () => {
     const bad = await subscribe({ email: "not an address", list: "news" });
     expect(bad.status).toBe(400);
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await subscribe({ email: `p${i}@example.test`, list: "news" })).status);
+    for (let i = 0; i < 6; i++)
+      statuses.push((await subscribe({ email: `p${i}@example.test`, list: "news" })).status);
     expect(statuses).toContain(429);
     expect(statuses.at(-1)).toBe(429);
   });

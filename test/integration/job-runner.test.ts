@@ -28,7 +28,13 @@ function runner(jobs: JobDefinition[]): JobRunner {
     concurrency: 4,
     processEvery: 200,
     jobs,
-    context: { db: undefined as never, mailer: undefined as never, clock: { now: () => new Date() }, log: silentLogger, config: testConfig() },
+    context: {
+      db: undefined as never,
+      mailer: undefined as never,
+      clock: { now: () => new Date() },
+      log: silentLogger,
+      config: testConfig(),
+    },
     log: silentLogger,
   });
 }
@@ -74,31 +80,52 @@ describe("job runner on PostgreSQL", () => {
     await worker.start();
     await worker.queue.now("test.slow", { id: "a" });
     const deadline = Date.now() + 10_000;
-    while (!events.includes("start a") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (!events.includes("start a") && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
     const stopping = Date.now();
     await worker.stop(5000);
     // the running job ends at once on the abort signal; stop must not sit out its timeout
     expect(Date.now() - stopping).toBeLessThan(2000);
     expect(events).toEqual(["start a", "end a"]);
-    const { rows } = await pool.query("select count(*)::int as n from agenda_jobs where name = 'test.slow' and locked_at is not null");
+    const { rows } = await pool.query(
+      "select count(*)::int as n from agenda_jobs where name = 'test.slow' and locked_at is not null",
+    );
     expect(rows[0].n).toBe(0);
     expect(await worker.healthy()).toBe(false);
   });
 
   it("rejects a payload that does not match the job's schema, naming the field", async () => {
     const failures: string[] = [];
-    const job = defineJob({ name: "test.typed", payload: z.object({ campaignId: z.number().int() }), async handler() {} });
+    const job = defineJob({
+      name: "test.typed",
+      payload: z.object({ campaignId: z.number().int() }),
+      async handler() {},
+    });
     const worker = createJobRunner({
-      pool, embedded: false, lockLifetimeMs: 3000, concurrency: 1, processEvery: 200, jobs: [job],
-      context: { db: undefined as never, mailer: undefined as never, clock: { now: () => new Date() }, log: silentLogger, config: testConfig() },
+      pool,
+      embedded: false,
+      lockLifetimeMs: 3000,
+      concurrency: 1,
+      processEvery: 200,
+      jobs: [job],
+      context: {
+        db: undefined as never,
+        mailer: undefined as never,
+        clock: { now: () => new Date() },
+        log: silentLogger,
+        config: testConfig(),
+      },
       log: { ...silentLogger, error: (_m, f) => failures.push(String(f?.error)) },
     });
     await worker.start();
     await worker.queue.now("test.typed", { campaignId: "seven" });
     const deadline = Date.now() + 10_000;
-    while (failures.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (failures.length === 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     await worker.stop();
     expect(failures[0]).toMatch(/job test.typed: bad payload: campaignId: /);
-    await expect(worker.queue.now("test.nope", {})).rejects.toThrow(/unknown job "test.nope"; known jobs: test.typed/);
+    await expect(worker.queue.now("test.nope", {})).rejects.toThrow(
+      /unknown job "test.nope"; known jobs: test.typed/,
+    );
   });
 });

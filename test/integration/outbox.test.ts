@@ -11,7 +11,11 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe("the local outbox", () => {
   it("writes one complete, parseable .eml per message, named by its Message-ID", async () => {
-    const mailer = createMailer({ smtp: undefined, outboxDir: path.join(dir, "outbox"), dkim: undefined });
+    const mailer = createMailer({
+      smtp: undefined,
+      outboxDir: path.join(dir, "outbox"),
+      dkim: undefined,
+    });
     const result = await mailer.send({
       from: "Example News <news@example.test>",
       to: "ada@example.test",
@@ -31,7 +35,9 @@ describe("the local outbox", () => {
     expect(parsed.subject).toBe("Grüße aus dem Hafen");
     expect(parsed.text?.trim()).toBe("Hello Ada");
     expect(parsed.html).toContain("<b>Ada</b>");
-    expect(raw.toString("latin1")).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click\r$/m);
+    expect(raw.toString("latin1")).toMatch(
+      /^List-Unsubscribe-Post: List-Unsubscribe=One-Click\r$/m,
+    );
     expect(fs.readdirSync(path.join(dir, "outbox")).some((f) => f.endsWith(".part"))).toBe(false);
   });
 });

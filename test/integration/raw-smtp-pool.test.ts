@@ -7,7 +7,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createRawSmtpPool, type RawSmtpPool } from "../../src/adapters/raw-smtp-pool.ts";
 import { startSmtpSink, type SmtpSink } from "../support/smtp-sink.ts";
 
-const message = (n: number) => Readable.from([Buffer.from(`Message-ID: <pool-${n}@example.com>\r\nSubject: n\r\n\r\nbody ${n}\r\n`)]);
+const message = (n: number) =>
+  Readable.from([
+    Buffer.from(`Message-ID: <pool-${n}@example.com>\r\nSubject: n\r\n\r\nbody ${n}\r\n`),
+  ]);
 const envelope = { from: "news@example.com", to: ["reader@example.net"] };
 
 function pool(port: number, size: number, maxMessages: number): RawSmtpPool {
@@ -42,7 +45,9 @@ describe("raw SMTP pool", () => {
     // 2 connections of at most 3 messages each: 10 messages need at least 4 connections in turn
     const p = pool(sink.port, 2, 3);
     pools.push(p);
-    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => p.send(envelope, message(i))));
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => p.send(envelope, message(i))),
+    );
     expect(answers.every((a) => a.response.startsWith("250"))).toBe(true);
     expect(sink.count).toBe(10);
     expect(sink.duplicates).toBe(0);

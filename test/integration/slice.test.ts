@@ -33,7 +33,11 @@ const consenting = ["ada@example.test", "grace@example.test", "linus@example.tes
 
 const content = {
   intro: "What happened this month.",
-  articles: [1, 2, 3, 4, 5].map((n) => ({ title: `Article ${n}`, body: `Body of article ${n}.`, url: `https://example.test/a/${n}` })),
+  articles: [1, 2, 3, 4, 5].map((n) => ({
+    title: `Article ${n}`,
+    body: `Body of article ${n}.`,
+    url: `https://example.test/a/${n}`,
+  })),
 };
 
 async function freePort(): Promise<number> {
@@ -98,17 +102,35 @@ describe.each(stores)("the thin slice on $name", ({ embedded }) => {
 
   it("imports contacts, keeping consent apart from the rest and reporting the bad row", async () => {
     const app = running.app;
-    await createList(app, { slug: "news", name: "Company news", doubleOptIn: false, actor: "test" });
-    const result = await importContacts(app, { csv, list: "news", consentSource: "trade fair sign-up sheet", actor: "test" });
+    await createList(app, {
+      slug: "news",
+      name: "Company news",
+      doubleOptIn: false,
+      actor: "test",
+    });
+    const result = await importContacts(app, {
+      csv,
+      list: "news",
+      consentSource: "trade fair sign-up sheet",
+      actor: "test",
+    });
     expect(result.errors).toEqual([{ line: 7, reason: expect.stringMatching(/email/i) }]);
     expect(result.subscribed).toBe(3);
-    const grants = await app.db.consentEvent.count({ where: { action: "grant", purpose: "newsletter:news" } });
+    const grants = await app.db.consentEvent.count({
+      where: { action: "grant", purpose: "newsletter:news" },
+    });
     expect(grants).toBe(3);
   });
 
   it("sends the campaign only to the opted-in, each message with one-click unsubscribe", async () => {
     const app = running.app;
-    await createCampaign(app, { slug: "november", template: "monthly", subject: "News for {{name}}", lists: ["news"], content });
+    await createCampaign(app, {
+      slug: "november",
+      template: "monthly",
+      subject: "News for {{name}}",
+      lists: ["news"],
+      content,
+    });
     await scheduleCampaign(app, { slug: "november" });
     await waitForStatus(running, "november", "sent");
     const received = await sink.waitFor(3);
@@ -116,11 +138,16 @@ describe.each(stores)("the thin slice on $name", ({ embedded }) => {
 
     for (const message of received) {
       const parsed = await simpleParser(message.raw);
-      const list = parsed.headers.get("list") as { unsubscribe?: { url?: string; mail?: string } } | undefined;
-      const header = message.raw.toString("latin1").match(/^List-Unsubscribe: (.*(?:\r\n[ \t].*)*)/im)?.[1] ?? "";
+      const list = parsed.headers.get("list") as
+        { unsubscribe?: { url?: string; mail?: string } } | undefined;
+      const header =
+        message.raw.toString("latin1").match(/^List-Unsubscribe: (.*(?:\r\n[ \t].*)*)/im)?.[1] ??
+        "";
       expect(header).toMatch(new RegExp(`<${base}/u/[a-z2-7]+>`));
       expect(header).toMatch(/<mailto:unsubscribe\+[a-z2-7]+@example\.test\?subject=unsubscribe>/);
-      expect(message.raw.toString("latin1")).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click\r?$/im);
+      expect(message.raw.toString("latin1")).toMatch(
+        /^List-Unsubscribe-Post: List-Unsubscribe=One-Click\r?$/im,
+      );
       expect(list?.unsubscribe?.url).toMatch(/\/u\/[a-z2-7]+$/);
       // the visible footer link carries the same signed token
       expect(String(parsed.html)).toContain(`${list!.unsubscribe!.url}`);
@@ -140,27 +167,54 @@ describe.each(stores)("the thin slice on $name", ({ embedded }) => {
     });
     expect(first.status).toBe(200);
     expect(first.headers.get("set-cookie")).toBeNull();
-    const again = await fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "List-Unsubscribe=One-Click" });
+    const again = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "List-Unsubscribe=One-Click",
+    });
     expect(again.status).toBe(200);
-    const withdrawals = await app.db.consentEvent.count({ where: { action: "withdraw", purpose: "newsletter:news" } });
+    const withdrawals = await app.db.consentEvent.count({
+      where: { action: "withdraw", purpose: "newsletter:news" },
+    });
     expect(withdrawals).toBe(1);
 
     sink.clear();
-    await createCampaign(app, { slug: "december", template: "monthly", subject: "December", lists: ["news"], content });
+    await createCampaign(app, {
+      slug: "december",
+      template: "monthly",
+      subject: "December",
+      lists: ["news"],
+      content,
+    });
     await scheduleCampaign(app, { slug: "december" });
     await waitForStatus(running, "december", "sent");
     const received = await sink.waitFor(2);
     await new Promise((r) => setTimeout(r, 300));
-    expect(sink.messages.flatMap((m) => m.to).sort()).toEqual(["grace@example.test", "linus@example.test"]);
+    expect(sink.messages.flatMap((m) => m.to).sort()).toEqual([
+      "grace@example.test",
+      "linus@example.test",
+    ]);
   });
 
   it("left a consent or audit record for every step, with no address in the audit log", async () => {
-    const audit = await running.app.db.auditEntry.findMany({ select: { action: true, subjectId: true, detail: true } });
+    const audit = await running.app.db.auditEntry.findMany({
+      select: { action: true, subjectId: true, detail: true },
+    });
     const actions = new Set(audit.map((a) => a.action));
-    for (const expected of ["list.created", "contacts.imported", "campaign.created", "campaign.scheduled", "campaign.sent"]) {
+    for (const expected of [
+      "list.created",
+      "contacts.imported",
+      "campaign.created",
+      "campaign.scheduled",
+      "campaign.sent",
+    ]) {
       expect(actions, `audit action ${expected}`).toContain(expected);
     }
-    expect([...actions].some((a) => a.startsWith("subscription.unsubscribed") || a.startsWith("unsubscribe"))).toBe(true);
+    expect(
+      [...actions].some(
+        (a) => a.startsWith("subscription.unsubscribed") || a.startsWith("unsubscribe"),
+      ),
+    ).toBe(true);
     expect(JSON.stringify(audit)).not.toMatch(/@example\.test/);
   });
 });

@@ -18,12 +18,23 @@ let ids: number[];
 
 beforeAll(async () => {
   t = await startTestServer();
-  ({ contactIds: ids } = await seedSubscribers(t.db, { lists: ["news", "events", "offers"], contacts: 212 }));
+  ({ contactIds: ids } = await seedSubscribers(t.db, {
+    lists: ["news", "events", "offers"],
+    contacts: 212,
+  }));
 });
 afterAll(async () => t?.close());
 
-const post = (token: string, body: string | FormData = oneClickBody, headers: Record<string, string> = oneClick) =>
-  fetch(`${t.url}/u/${token}`, { method: "POST", headers: body instanceof FormData ? {} : headers, body });
+const post = (
+  token: string,
+  body: string | FormData = oneClickBody,
+  headers: Record<string, string> = oneClick,
+) =>
+  fetch(`${t.url}/u/${token}`, {
+    method: "POST",
+    headers: body instanceof FormData ? {} : headers,
+    body,
+  });
 
 describe("POST /u/:token (one-click)", () => {
   it("unsubscribes from the token's list at once, sets no cookie, and a repeat changes nothing", async () => {
@@ -36,18 +47,43 @@ describe("POST /u/:token (one-click)", () => {
     expect(first.headers.get("set-cookie")).toBeNull();
     expect(first.headers.get("cache-control")).toBe("no-store");
     expect((await first.text()).length).toBeLessThan(100);
-    expect(await subscriptionStates(t.db, id)).toEqual({ events: "subscribed", news: "unsubscribed", offers: "subscribed" });
+    expect(await subscriptionStates(t.db, id)).toEqual({
+      events: "subscribed",
+      news: "unsubscribed",
+      offers: "subscribed",
+    });
 
-    const sub = await t.db.subscription.findFirst({ where: { contactId: id, list: { slug: "news" } }, select: { unsubscribedAt: true } });
+    const sub = await t.db.subscription.findFirst({
+      where: { contactId: id, list: { slug: "news" } },
+      select: { unsubscribedAt: true },
+    });
     expect(sub?.unsubscribedAt).toBeInstanceOf(Date);
     // stored in UTC whatever the process's time zone (Prisma's convention for `timestamp` columns)
     expect(Math.abs(sub!.unsubscribedAt!.getTime() - Date.now())).toBeLessThan(60_000);
-    const events = await t.db.consentEvent.findMany({ where: { contactId: id }, select: { purpose: true, action: true, legalBasis: true, source: true, evidence: true } });
+    const events = await t.db.consentEvent.findMany({
+      where: { contactId: id },
+      select: { purpose: true, action: true, legalBasis: true, source: true, evidence: true },
+    });
     expect(events).toEqual([
-      { purpose: "newsletter:news", action: "withdraw", legalBasis: "consent", source: "one-click", evidence: expect.objectContaining({ method: "one-click", ip: "127.0.0.1" }) },
+      {
+        purpose: "newsletter:news",
+        action: "withdraw",
+        legalBasis: "consent",
+        source: "one-click",
+        evidence: expect.objectContaining({ method: "one-click", ip: "127.0.0.1" }),
+      },
     ]);
-    const audit = await t.db.auditEntry.findMany({ where: { subjectId: String(id) }, select: { actor: true, action: true, detail: true } });
-    expect(audit).toEqual([{ actor: "subscriber", action: "subscription.unsubscribed", detail: expect.objectContaining({ lists: ["news"], method: "one-click" }) }]);
+    const audit = await t.db.auditEntry.findMany({
+      where: { subjectId: String(id) },
+      select: { actor: true, action: true, detail: true },
+    });
+    expect(audit).toEqual([
+      {
+        actor: "subscriber",
+        action: "subscription.unsubscribed",
+        detail: expect.objectContaining({ lists: ["news"], method: "one-click" }),
+      },
+    ]);
     expect(JSON.stringify(audit)).not.toContain("@");
 
     const second = await post(token);
@@ -80,16 +116,37 @@ describe("POST /u/:token (one-click)", () => {
     // news-only: 1 withdrawal; every list: 3 lists + newsletter:*; one audit entry per contact
     expect(after.consent - before.consent).toBe(100 * 1 + 100 * 4);
     expect(after.audit - before.audit).toBe(200);
-    expect(await subscriptionStates(t.db, burst[0]!)).toEqual({ events: "subscribed", news: "unsubscribed", offers: "subscribed" });
-    expect(await subscriptionStates(t.db, burst[1]!)).toEqual({ events: "unsubscribed", news: "unsubscribed", offers: "unsubscribed" });
+    expect(await subscriptionStates(t.db, burst[0]!)).toEqual({
+      events: "subscribed",
+      news: "unsubscribed",
+      offers: "subscribed",
+    });
+    expect(await subscriptionStates(t.db, burst[1]!)).toEqual({
+      events: "unsubscribed",
+      news: "unsubscribed",
+      offers: "unsubscribed",
+    });
   });
 
   it("an every-list token leaves every list and withdraws newsletter:*", async () => {
     const id = ids[2]!;
     expect((await post(unsubscribeToken(t.config, id, null))).status).toBe(200);
-    expect(await subscriptionStates(t.db, id)).toEqual({ events: "unsubscribed", news: "unsubscribed", offers: "unsubscribed" });
-    const purposes = (await t.db.consentEvent.findMany({ where: { contactId: id }, select: { purpose: true } })).map((e) => e.purpose).sort();
-    expect(purposes).toEqual(["newsletter:*", "newsletter:events", "newsletter:news", "newsletter:offers"]);
+    expect(await subscriptionStates(t.db, id)).toEqual({
+      events: "unsubscribed",
+      news: "unsubscribed",
+      offers: "unsubscribed",
+    });
+    const purposes = (
+      await t.db.consentEvent.findMany({ where: { contactId: id }, select: { purpose: true } })
+    )
+      .map((e) => e.purpose)
+      .sort();
+    expect(purposes).toEqual([
+      "newsletter:*",
+      "newsletter:events",
+      "newsletter:news",
+      "newsletter:offers",
+    ]);
     const count = await t.db.consentEvent.count({ where: { contactId: id } });
     expect((await post(unsubscribeToken(t.config, id, null))).status).toBe(200);
     expect(await t.db.consentEvent.count({ where: { contactId: id } })).toBe(count);
@@ -98,9 +155,17 @@ describe("POST /u/:token (one-click)", () => {
   it("a token for one list leaves the others alone", async () => {
     const id = ids[3]!;
     expect((await post(unsubscribeToken(t.config, id, "offers"))).status).toBe(200);
-    expect(await subscriptionStates(t.db, id)).toEqual({ events: "subscribed", news: "subscribed", offers: "unsubscribed" });
+    expect(await subscriptionStates(t.db, id)).toEqual({
+      events: "subscribed",
+      news: "subscribed",
+      offers: "unsubscribed",
+    });
     // another contact's subscriptions are untouched
-    expect(await subscriptionStates(t.db, ids[4]!)).toEqual({ events: "subscribed", news: "subscribed", offers: "subscribed" });
+    expect(await subscriptionStates(t.db, ids[4]!)).toEqual({
+      events: "subscribed",
+      news: "subscribed",
+      offers: "subscribed",
+    });
   });
 
   it("accepts the multipart/form-data body RFC 8058 allows", async () => {
@@ -123,25 +188,40 @@ describe("POST /u/:token (one-click)", () => {
       ['{"List-Unsubscribe":"One-Click"}', { "content-type": "text/plain" }],
     ];
     for (const [body, headers] of bodies) {
-      expect((await post(token, body, headers)).status, `${headers["content-type"]} ${body}`).toBe(400);
+      expect((await post(token, body, headers)).status, `${headers["content-type"]} ${body}`).toBe(
+        400,
+      );
     }
-    expect(await subscriptionStates(t.db, id)).toEqual({ events: "subscribed", news: "subscribed", offers: "subscribed" });
+    expect(await subscriptionStates(t.db, id)).toEqual({
+      events: "subscribed",
+      news: "subscribed",
+      offers: "subscribed",
+    });
     expect(await ledgerCounts(t.db)).toEqual(before);
   });
 
   it("refuses forged, truncated, tampered, wrong-purpose and removed-key tokens with 400 and changes nothing", async () => {
     const id = ids[7]!;
     const good = unsubscribeToken(t.config, id, "news");
-    const flip = (s: string, i: number) => s.slice(0, i) + (s[i] === "a" ? "b" : "a") + s.slice(i + 1);
+    const flip = (s: string, i: number) =>
+      s.slice(0, i) + (s[i] === "a" ? "b" : "a") + s.slice(i + 1);
     const bad = [
-      signToken([{ id: "t1", secret: crypto.randomBytes(32) }], { contactId: id, list: "news", purpose: "unsubscribe" }),
+      signToken([{ id: "t1", secret: crypto.randomBytes(32) }], {
+        contactId: id,
+        list: "news",
+        purpose: "unsubscribe",
+      }),
       good.slice(0, -1),
       good.slice(0, 20),
       flip(good, 0),
       flip(good, Math.floor(good.length / 2)),
       flip(good, good.length - 1),
       signToken(t.config.signingKeys, { contactId: id, list: "news", purpose: "confirm" }),
-      signToken([{ id: "old", secret: crypto.randomBytes(32) }], { contactId: id, list: "news", purpose: "unsubscribe" }),
+      signToken([{ id: "old", secret: crypto.randomBytes(32) }], {
+        contactId: id,
+        list: "news",
+        purpose: "unsubscribe",
+      }),
       "not-a-token",
     ];
     const before = await ledgerCounts(t.db);
@@ -152,7 +232,11 @@ describe("POST /u/:token (one-click)", () => {
       expect(page.status, token).toBe(400);
       expect(await page.text()).toContain("This link is not valid");
     }
-    expect(await subscriptionStates(t.db, id)).toEqual({ events: "subscribed", news: "subscribed", offers: "subscribed" });
+    expect(await subscriptionStates(t.db, id)).toEqual({
+      events: "subscribed",
+      news: "subscribed",
+      offers: "subscribed",
+    });
     expect(await ledgerCounts(t.db)).toEqual(before);
   });
 

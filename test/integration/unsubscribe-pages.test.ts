@@ -1,19 +1,37 @@
 // The unsubscribe page and the preference centre, over real HTTP and PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ledgerCounts, seedSubscribers, startTestServer, subscriptionStates, unsubscribeToken, type TestServer } from "./http-server.ts";
+import {
+  ledgerCounts,
+  seedSubscribers,
+  startTestServer,
+  subscriptionStates,
+  unsubscribeToken,
+  type TestServer,
+} from "./http-server.ts";
 
 let t: TestServer;
 let ids: number[];
 
 beforeAll(async () => {
   t = await startTestServer();
-  ({ contactIds: ids } = await seedSubscribers(t.db, { lists: ["news", "events", "offers"], contacts: 8 }));
+  ({ contactIds: ids } = await seedSubscribers(t.db, {
+    lists: ["news", "events", "offers"],
+    contacts: 8,
+  }));
 });
 afterAll(async () => t?.close());
 
 const form = (fields: Array<[string, string]>) => new URLSearchParams(fields).toString();
-const postForm = (path: string, fields: Array<[string, string]>, headers: Record<string, string> = {}) =>
-  fetch(`${t.url}${path}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...headers }, body: form(fields) });
+const postForm = (
+  path: string,
+  fields: Array<[string, string]>,
+  headers: Record<string, string> = {},
+) =>
+  fetch(`${t.url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+    body: form(fields),
+  });
 
 describe("GET /u/:token", () => {
   it("asks, names the list, offers the preference centre, and changes nothing", async () => {
@@ -34,13 +52,22 @@ describe("GET /u/:token", () => {
       expect(body).not.toMatch(/<script|https?:\/\//);
     }
     expect((await fetch(`${t.url}/u/${token}`, { method: "HEAD" })).status).toBe(200);
-    expect(await subscriptionStates(t.db, id)).toEqual({ events: "subscribed", news: "subscribed", offers: "subscribed" });
+    expect(await subscriptionStates(t.db, id)).toEqual({
+      events: "subscribed",
+      news: "subscribed",
+      offers: "subscribed",
+    });
     expect(await ledgerCounts(t.db)).toEqual(before);
   });
 
   it("escapes list names", async () => {
-    await t.db.list.update({ where: { slug: "offers" }, data: { name: `Offers <script>alert("x")</script> & more` } });
-    const body = await (await fetch(`${t.url}/u/${unsubscribeToken(t.config, ids[0]!, "offers")}`)).text();
+    await t.db.list.update({
+      where: { slug: "offers" },
+      data: { name: `Offers <script>alert("x")</script> & more` },
+    });
+    const body = await (
+      await fetch(`${t.url}/u/${unsubscribeToken(t.config, ids[0]!, "offers")}`)
+    ).text();
     expect(body).not.toContain("<script>");
     expect(body).toContain("Offers &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more");
     await t.db.list.update({ where: { slug: "offers" }, data: { name: "Offers" } });
@@ -54,9 +81,19 @@ describe("POST /u/:token/confirm", () => {
     const first = await postForm(`/u/${token}/confirm`, []);
     expect(first.status).toBe(200);
     expect(await first.text()).toContain("You are unsubscribed from “Events”");
-    expect(await subscriptionStates(t.db, id)).toEqual({ events: "unsubscribed", news: "subscribed", offers: "subscribed" });
-    const event = await t.db.consentEvent.findFirst({ where: { contactId: id }, select: { source: true, evidence: true } });
-    expect(event).toEqual({ source: "unsubscribe-page", evidence: expect.objectContaining({ method: "page", userAgent: expect.any(String) }) });
+    expect(await subscriptionStates(t.db, id)).toEqual({
+      events: "unsubscribed",
+      news: "subscribed",
+      offers: "subscribed",
+    });
+    const event = await t.db.consentEvent.findFirst({
+      where: { contactId: id },
+      select: { source: true, evidence: true },
+    });
+    expect(event).toEqual({
+      source: "unsubscribe-page",
+      evidence: expect.objectContaining({ method: "page", userAgent: expect.any(String) }),
+    });
     const second = await postForm(`/u/${token}/confirm`, []);
     expect(await second.text()).toContain("already unsubscribed");
     expect(await t.db.consentEvent.count({ where: { contactId: id } })).toBe(1);
@@ -64,8 +101,13 @@ describe("POST /u/:token/confirm", () => {
 
   it("records the client address from X-Forwarded-For only when TRUST_PROXY is set", async () => {
     const id = ids[2]!;
-    await postForm(`/u/${unsubscribeToken(t.config, id, "news")}/confirm`, [], { "x-forwarded-for": "203.0.113.9" });
-    const event = await t.db.consentEvent.findFirst({ where: { contactId: id }, select: { evidence: true } });
+    await postForm(`/u/${unsubscribeToken(t.config, id, "news")}/confirm`, [], {
+      "x-forwarded-for": "203.0.113.9",
+    });
+    const event = await t.db.consentEvent.findFirst({
+      where: { contactId: id },
+      select: { evidence: true },
+    });
     expect(event?.evidence).toMatchObject({ ip: "127.0.0.1" });
 
     const proxied = await startTestServer({ env: { TRUST_PROXY: "true" } });
@@ -74,10 +116,16 @@ describe("POST /u/:token/confirm", () => {
       const cid = contactIds[0]!;
       await fetch(`${proxied.url}/u/${unsubscribeToken(proxied.config, cid, "news")}/confirm`, {
         method: "POST",
-        headers: { "x-forwarded-for": "203.0.113.9", "content-type": "application/x-www-form-urlencoded" },
+        headers: {
+          "x-forwarded-for": "203.0.113.9",
+          "content-type": "application/x-www-form-urlencoded",
+        },
         body: "",
       });
-      const e = await proxied.db.consentEvent.findFirst({ where: { contactId: cid }, select: { evidence: true } });
+      const e = await proxied.db.consentEvent.findFirst({
+        where: { contactId: cid },
+        select: { evidence: true },
+      });
       expect(e?.evidence).toMatchObject({ ip: "203.0.113.9" });
     } finally {
       await proxied.close();
@@ -85,10 +133,17 @@ describe("POST /u/:token/confirm", () => {
   });
 
   it("refuses an invalid token with the 400 page", async () => {
-    const response = await postForm(`/u/${unsubscribeToken(t.config, ids[3]!, "news").slice(0, -2)}/confirm`, []);
+    const response = await postForm(
+      `/u/${unsubscribeToken(t.config, ids[3]!, "news").slice(0, -2)}/confirm`,
+      [],
+    );
     expect(response.status).toBe(400);
     expect(await response.text()).toContain("This link is not valid");
-    expect(await subscriptionStates(t.db, ids[3]!)).toEqual({ events: "subscribed", news: "subscribed", offers: "subscribed" });
+    expect(await subscriptionStates(t.db, ids[3]!)).toEqual({
+      events: "subscribed",
+      news: "subscribed",
+      offers: "subscribed",
+    });
   });
 });
 
@@ -96,41 +151,96 @@ describe("POST /u/:token/preferences", () => {
   it("leaves the unticked lists only, then rejoins one with a consent grant", async () => {
     const id = ids[4]!;
     const token = unsubscribeToken(t.config, id, "news");
-    const saved = await postForm(`/u/${token}/preferences`, [["list", "news"], ["list", "offers"], ["action", "save"]]);
+    const saved = await postForm(`/u/${token}/preferences`, [
+      ["list", "news"],
+      ["list", "offers"],
+      ["action", "save"],
+    ]);
     expect(saved.status).toBe(200);
     expect(await saved.text()).toContain("You are unsubscribed from “Events”");
-    expect(await subscriptionStates(t.db, id)).toEqual({ events: "unsubscribed", news: "subscribed", offers: "subscribed" });
+    expect(await subscriptionStates(t.db, id)).toEqual({
+      events: "unsubscribed",
+      news: "subscribed",
+      offers: "subscribed",
+    });
 
-    const rejoin = await postForm(`/u/${token}/preferences`, [["list", "news"], ["list", "offers"], ["list", "events"], ["action", "save"]]);
-    expect(await rejoin.text()).toContain("subscribed again to “Events”");
-    expect(await subscriptionStates(t.db, id)).toEqual({ events: "subscribed", news: "subscribed", offers: "subscribed" });
-    const events = await t.db.consentEvent.findMany({ where: { contactId: id }, orderBy: { id: "asc" }, select: { purpose: true, action: true, source: true, evidence: true } });
-    expect(events).toEqual([
-      { purpose: "newsletter:events", action: "withdraw", source: "preference-centre", evidence: expect.objectContaining({ method: "preference-centre" }) },
-      { purpose: "newsletter:events", action: "grant", source: "preference-centre", evidence: expect.objectContaining({ method: "preference-centre" }) },
+    const rejoin = await postForm(`/u/${token}/preferences`, [
+      ["list", "news"],
+      ["list", "offers"],
+      ["list", "events"],
+      ["action", "save"],
     ]);
-    const unchanged = await postForm(`/u/${token}/preferences`, [["list", "news"], ["list", "offers"], ["list", "events"], ["action", "save"]]);
+    expect(await rejoin.text()).toContain("subscribed again to “Events”");
+    expect(await subscriptionStates(t.db, id)).toEqual({
+      events: "subscribed",
+      news: "subscribed",
+      offers: "subscribed",
+    });
+    const events = await t.db.consentEvent.findMany({
+      where: { contactId: id },
+      orderBy: { id: "asc" },
+      select: { purpose: true, action: true, source: true, evidence: true },
+    });
+    expect(events).toEqual([
+      {
+        purpose: "newsletter:events",
+        action: "withdraw",
+        source: "preference-centre",
+        evidence: expect.objectContaining({ method: "preference-centre" }),
+      },
+      {
+        purpose: "newsletter:events",
+        action: "grant",
+        source: "preference-centre",
+        evidence: expect.objectContaining({ method: "preference-centre" }),
+      },
+    ]);
+    const unchanged = await postForm(`/u/${token}/preferences`, [
+      ["list", "news"],
+      ["list", "offers"],
+      ["list", "events"],
+      ["action", "save"],
+    ]);
     expect(await unchanged.text()).toContain("Nothing needed to change");
     expect(await t.db.consentEvent.count({ where: { contactId: id } })).toBe(2);
   });
 
   it("unsubscribe from everything leaves all lists and withdraws newsletter:*", async () => {
     const id = ids[5]!;
-    const response = await postForm(`/u/${unsubscribeToken(t.config, id, "news")}/preferences`, [["list", "news"], ["action", "all"]]);
+    const response = await postForm(`/u/${unsubscribeToken(t.config, id, "news")}/preferences`, [
+      ["list", "news"],
+      ["action", "all"],
+    ]);
     expect(await response.text()).toContain("unsubscribed from all our newsletters");
-    expect(await subscriptionStates(t.db, id)).toEqual({ events: "unsubscribed", news: "unsubscribed", offers: "unsubscribed" });
-    expect(await t.db.consentEvent.count({ where: { contactId: id, purpose: "newsletter:*", action: "withdraw" } })).toBe(1);
+    expect(await subscriptionStates(t.db, id)).toEqual({
+      events: "unsubscribed",
+      news: "unsubscribed",
+      offers: "unsubscribed",
+    });
+    expect(
+      await t.db.consentEvent.count({
+        where: { contactId: id, purpose: "newsletter:*", action: "withdraw" },
+      }),
+    ).toBe(1);
   });
 
   it("will not subscribe anyone to a list they never had", async () => {
     const id = ids[6]!;
     await t.db.list.create({ data: { slug: "secret", name: "Secret" } });
     const response = await postForm(`/u/${unsubscribeToken(t.config, id, "news")}/preferences`, [
-      ["list", "news"], ["list", "events"], ["list", "offers"], ["list", "secret"], ["action", "save"],
+      ["list", "news"],
+      ["list", "events"],
+      ["list", "offers"],
+      ["list", "secret"],
+      ["action", "save"],
     ]);
     expect(response.status).toBe(422);
     expect(await response.text()).toContain("cannot subscribe to &quot;secret&quot;");
-    expect(await subscriptionStates(t.db, id)).toEqual({ events: "subscribed", news: "subscribed", offers: "subscribed" });
+    expect(await subscriptionStates(t.db, id)).toEqual({
+      events: "subscribed",
+      news: "subscribed",
+      offers: "subscribed",
+    });
     expect(await t.db.consentEvent.count({ where: { contactId: id } })).toBe(0);
   });
 });

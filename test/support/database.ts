@@ -16,7 +16,8 @@ const CLONE_PREFIX = "mailsteward_t_";
 // Any constant works; it only has to be the same in every worker and run.
 const TEMPLATE_LOCK = 7_243_117;
 
-export const adminUrl = process.env.TEST_DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/postgres";
+export const adminUrl =
+  process.env.TEST_DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/postgres";
 
 export interface TestDatabase {
   url: string;
@@ -47,7 +48,11 @@ async function migrationsHash(): Promise<string> {
     .map((entry) => path.relative(migrationsDir, path.join(entry.parentPath, entry.name)))
     .sort();
   for (const file of files) {
-    hash.update(file).update("\0").update(await readFile(path.join(migrationsDir, file))).update("\0");
+    hash
+      .update(file)
+      .update("\0")
+      .update(await readFile(path.join(migrationsDir, file)))
+      .update("\0");
   }
   return hash.digest("hex").slice(0, 16);
 }
@@ -140,7 +145,10 @@ export async function createTestDatabase(): Promise<TestDatabase> {
         // they close sends them a fatal 57P01 that surfaces as an unhandled
         // error in the test. Give closing connections a moment to go first.
         for (let i = 0; i < 40; i++) {
-          const { rows } = await client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1", [name]);
+          const { rows } = await client.query(
+            "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1",
+            [name],
+          );
           if (rows[0].n === 0) break;
           await new Promise((resolve) => setTimeout(resolve, 50));
         }
@@ -162,7 +170,8 @@ export async function dropLeftoverDatabases(): Promise<string[]> {
         const pid = Number(name.slice(CLONE_PREFIX.length).split("_")[0]);
         return !Number.isInteger(pid) || pid <= 0 || !isAlive(pid);
       });
-    for (const name of leftovers) await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    for (const name of leftovers)
+      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     return leftovers;
   });
 }

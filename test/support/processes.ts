@@ -26,7 +26,10 @@ export async function startMain(env: Record<string, string>, timeoutMs = 60_000)
   child.stderr!.on("data", (d) => (text += d));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`main did not start in ${timeoutMs} ms:\n${text}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`main did not start in ${timeoutMs} ms:\n${text}`)),
+      timeoutMs,
+    );
     const check = () => {
       const match = /"msg":"mailsteward started","url":"([^"]+)"/.exec(text);
       if (match?.[1]) {
@@ -45,7 +48,11 @@ export async function startMain(env: Record<string, string>, timeoutMs = 60_000)
 }
 
 /** Runs the CLI to completion. */
-export async function runCli(args: string[], env: Record<string, string>, input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export async function runCli(
+  args: string[],
+  env: Record<string, string>,
+  input?: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [path.join(repoRoot, "bin/mailsteward.js"), ...args], {
     cwd: repoRoot,
     env: { ...process.env, ...env },

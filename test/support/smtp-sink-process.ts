@@ -11,7 +11,13 @@ const sink = await startSmtpSink({ keepMessages: false, port: Number(process.arg
 // cpuMs: this process's CPU time so far, so a benchmark can tell whether the sink is its limit
 const stats = () => {
   const cpu = process.cpuUsage();
-  console.log(JSON.stringify({ count: sink.count, duplicates: sink.duplicates, cpuMs: Math.round((cpu.user + cpu.system) / 1000) }));
+  console.log(
+    JSON.stringify({
+      count: sink.count,
+      duplicates: sink.duplicates,
+      cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    }),
+  );
 };
 let exiting = false;
 const exit = () => {

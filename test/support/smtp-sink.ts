@@ -46,8 +46,11 @@ export interface SmtpSink {
 }
 
 export function messageIdOf(raw: Buffer): string | undefined {
-  const head = raw.toString("latin1", 0, Math.min(raw.length, 65_536)).split(/\r?\n\r?\n/, 1)[0] ?? "";
-  return /^message-id:[ \t]*(.*?)[ \t]*$/im.exec(head.replace(/\r?\n[ \t]+/g, " "))?.[1] || undefined;
+  const head =
+    raw.toString("latin1", 0, Math.min(raw.length, 65_536)).split(/\r?\n\r?\n/, 1)[0] ?? "";
+  return (
+    /^message-id:[ \t]*(.*?)[ \t]*$/im.exec(head.replace(/\r?\n[ \t]+/g, " "))?.[1] || undefined
+  );
 }
 
 function refusalError({ code, message }: Refusal): Error {
@@ -104,7 +107,8 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
         const refused = check("data");
         if (refused) return callback(refused);
         const drop = acceptBeforeDrop === 0;
-        if (acceptBeforeDrop !== undefined) acceptBeforeDrop = drop ? undefined : acceptBeforeDrop - 1;
+        if (acceptBeforeDrop !== undefined)
+          acceptBeforeDrop = drop ? undefined : acceptBeforeDrop - 1;
         record(Buffer.concat(chunks), session, !drop);
         // Never calling back leaves the client waiting for a reply that will not come.
         if (drop) sockets.get(session.remotePort)?.destroy();
@@ -151,7 +155,11 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
         };
         const timer = setTimeout(() => {
           waiters = waiters.filter((waiter) => waiter !== wake);
-          reject(new Error(`SMTP sink: expected ${target} messages within ${timeoutMs} ms, got ${count}`));
+          reject(
+            new Error(
+              `SMTP sink: expected ${target} messages within ${timeoutMs} ms, got ${count}`,
+            ),
+          );
         }, timeoutMs);
         waiters.push(wake);
         wake();

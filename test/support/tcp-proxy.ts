@@ -14,7 +14,11 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
-export async function startProxy(opts: { targetPort: number; targetHost?: string; latencyMs?: number }): Promise<TcpProxy> {
+export async function startProxy(opts: {
+  targetPort: number;
+  targetHost?: string;
+  latencyMs?: number;
+}): Promise<TcpProxy> {
   let latencyMs = opts.latencyMs ?? 0;
   const live = new Set<net.Socket>();
   const clients = new Set<net.Socket>();

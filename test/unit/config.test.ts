@@ -56,12 +56,16 @@ describe("loadConfig", () => {
   });
 
   it("rejects short or malformed signing keys", () => {
-    expect(configErrorOf({ ...production, SIGNING_KEYS: "k1:c2hvcnQ=" })).toMatch(/key "k1" has 5 bytes; expected at least 32/);
+    expect(configErrorOf({ ...production, SIGNING_KEYS: "k1:c2hvcnQ=" })).toMatch(
+      /key "k1" has 5 bytes; expected at least 32/,
+    );
     expect(configErrorOf({ ...production, SIGNING_KEYS: `k1:${key},k1:${key}` })).toMatch(/unique/);
   });
 
   it("insists that DKIM settings come together", () => {
-    expect(configErrorOf({ ...production, DKIM_DOMAIN: "example.com" })).toMatch(/DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE go together/);
+    expect(configErrorOf({ ...production, DKIM_DOMAIN: "example.com" })).toMatch(
+      /DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE go together/,
+    );
   });
 
   it("generates embedded secrets once, mode 0600, and keeps them", () => {

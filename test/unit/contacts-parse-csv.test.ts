@@ -6,7 +6,9 @@ const read = (text: string) => parseCsv(Buffer.from(text, "utf8"));
 
 describe("parseCsv", () => {
   it("reads quoted commas, doubled quotes, CRLF, a BOM, and line breaks inside quotes, numbering records by their first line", () => {
-    const parsed = read('\uFEFFemail,notes\r\na@x.com,"one, two"\r\nb@x.com,"say ""hi"""\r\n\r\nc@x.com,"line 1\r\nline 2"\r\nd@x.com,plain');
+    const parsed = read(
+      '\uFEFFemail,notes\r\na@x.com,"one, two"\r\nb@x.com,"say ""hi"""\r\n\r\nc@x.com,"line 1\r\nline 2"\r\nd@x.com,plain',
+    );
     expect(parsed.header).toEqual(["email", "notes"]);
     expect(parsed.records).toEqual([
       { line: 2, fields: ["a@x.com", "one, two"] },
@@ -26,7 +28,10 @@ describe("parseCsv", () => {
 
   it("an unterminated quote at the end of the file loses only its own line", () => {
     const { records } = read('email,name\na@x.com,"Ann\nb@x.com,Bob\nc@x.com,Cy');
-    expect(records[0]).toEqual({ line: 2, error: expect.stringMatching(/^unterminated or malformed quoted field/) });
+    expect(records[0]).toEqual({
+      line: 2,
+      error: expect.stringMatching(/^unterminated or malformed quoted field/),
+    });
     expect(records.slice(1)).toEqual([
       { line: 3, fields: ["b@x.com", "Bob"] },
       { line: 4, fields: ["c@x.com", "Cy"] },
@@ -34,7 +39,9 @@ describe("parseCsv", () => {
   });
 
   it("an unterminated quote that runs into a later quoted field loses only its own line", () => {
-    const { records } = read('email,name\na@x.com,"Ann\nb@x.com,Bob\nc@x.com,"Cy, Inc"\nd@x.com,Di\n');
+    const { records } = read(
+      'email,name\na@x.com,"Ann\nb@x.com,Bob\nc@x.com,"Cy, Inc"\nd@x.com,Di\n',
+    );
     expect(records).toEqual([
       { line: 2, error: expect.stringMatching(/^unterminated/) },
       { line: 3, fields: ["b@x.com", "Bob"] },
@@ -58,7 +65,9 @@ describe("parseCsv", () => {
   });
 
   it("skips the all-empty rows spreadsheets leave behind", () => {
-    expect(read("email,name\n,\na@x.com,A\n,\n\n").records).toEqual([{ line: 3, fields: ["a@x.com", "A"] }]);
+    expect(read("email,name\n,\na@x.com,A\n,\n\n").records).toEqual([
+      { line: 3, fields: ["a@x.com", "A"] },
+    ]);
   });
 
   it("an empty input has no header", () => {

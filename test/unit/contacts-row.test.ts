@@ -1,16 +1,37 @@
 // Header mapping and row validation: each refusal quotes the bad value and says what was expected.
 import { describe, expect, it } from "vitest";
-import { mapColumns, parseContactRow, parseEmail, parseIsoDate } from "../../src/contacts/contact-row.ts";
+import {
+  mapColumns,
+  parseContactRow,
+  parseEmail,
+  parseIsoDate,
+} from "../../src/contacts/contact-row.ts";
 import { isAppError } from "../../src/errors.ts";
 
 const now = new Date("2026-11-01T12:00:00Z");
-const header = ["Email", "Name", "Product Interests", "customer-status", "last_contact_at", "consent", "consented_at"];
+const header = [
+  "Email",
+  "Name",
+  "Product Interests",
+  "customer-status",
+  "last_contact_at",
+  "consent",
+  "consented_at",
+];
 const columns = mapColumns(header);
 const row = (cells: string[]) => parseContactRow(cells, columns, now);
 
 describe("mapColumns", () => {
   it("accepts known names in any case, with spaces or dashes for underscores", () => {
-    expect(columns).toEqual({ email: 0, name: 1, product_interests: 2, customer_status: 3, last_contact_at: 4, consent: 5, consented_at: 6 });
+    expect(columns).toEqual({
+      email: 0,
+      name: 1,
+      product_interests: 2,
+      customer_status: 3,
+      last_contact_at: 4,
+      consent: 5,
+      consented_at: 6,
+    });
   });
 
   it("says so when the file is semicolon-separated", () => {
@@ -18,7 +39,11 @@ describe("mapColumns", () => {
   });
 
   it("understands has_consent, e-mail and consent date as aliases", () => {
-    expect(mapColumns(["E-Mail", "Has Consent", "consent_date"])).toEqual({ email: 0, consent: 1, consented_at: 2 });
+    expect(mapColumns(["E-Mail", "Has Consent", "consent_date"])).toEqual({
+      email: 0,
+      consent: 1,
+      consented_at: 2,
+    });
   });
 
   it("refuses unknown columns naming the known ones, a missing email column, and a repeated column", () => {
@@ -41,16 +66,38 @@ describe("mapColumns", () => {
 
 describe("parseContactRow", () => {
   it("normalises the address, splits interests on ';', and leaves empty cells out", () => {
-    expect(row(["  Ann@Example.COM ", "", "crm; analytics;;", "Customer", "2026-09-15", "YES", "2026-10-01T09:30:00+02:00"])).toEqual({
+    expect(
+      row([
+        "  Ann@Example.COM ",
+        "",
+        "crm; analytics;;",
+        "Customer",
+        "2026-09-15",
+        "YES",
+        "2026-10-01T09:30:00+02:00",
+      ]),
+    ).toEqual({
       email: "ann@example.com",
-      fields: { productInterests: ["crm", "analytics"], customerStatus: "customer", lastContactAt: new Date("2026-09-15T00:00:00Z") },
+      fields: {
+        productInterests: ["crm", "analytics"],
+        customerStatus: "customer",
+        lastContactAt: new Date("2026-09-15T00:00:00Z"),
+      },
       consent: true,
       consentedAt: new Date("2026-10-01T07:30:00Z"),
     });
   });
 
   it("reads consent as yes/no, true/false, 1/0, empty = no", () => {
-    for (const [cell, expected] of [["yes", true], ["true", true], ["1", true], ["no", false], ["false", false], ["0", false], ["", false]] as const) {
+    for (const [cell, expected] of [
+      ["yes", true],
+      ["true", true],
+      ["1", true],
+      ["no", false],
+      ["false", false],
+      ["0", false],
+      ["", false],
+    ] as const) {
       expect(row(["a@x.com", "", "", "", "", cell, ""])).toMatchObject({ consent: expected });
     }
   });
@@ -61,13 +108,26 @@ describe("parseContactRow", () => {
       [["not-an-email", "", "", "", "", "", ""], /^invalid email "not-an-email"/],
       [["a@@x.com", "", "", "", "", "", ""], /^invalid email/],
       [["a@x", "", "", "", "", "", ""], /^invalid email/],
-      [["a@x.com", "", "", "vip", "", "", ""], /^customer_status "vip" is unknown; expected one of none, prospect, customer, former$/],
-      [["a@x.com", "", "", "", "2026-02-30", "", ""], /^last_contact_at "2026-02-30" is not a date/],
-      [["a@x.com", "", "", "", "15/09/2026", "", ""], /^last_contact_at "15\/09\/2026" is not a date/],
+      [
+        ["a@x.com", "", "", "vip", "", "", ""],
+        /^customer_status "vip" is unknown; expected one of none, prospect, customer, former$/,
+      ],
+      [
+        ["a@x.com", "", "", "", "2026-02-30", "", ""],
+        /^last_contact_at "2026-02-30" is not a date/,
+      ],
+      [
+        ["a@x.com", "", "", "", "15/09/2026", "", ""],
+        /^last_contact_at "15\/09\/2026" is not a date/,
+      ],
       [["a@x.com", "", "", "", "", "maybe", ""], /^consent "maybe" is not understood/],
-      [["a@x.com", "", "", "", "", "yes", "2027-01-01"], /^consented_at "2027-01-01" is in the future$/],
+      [
+        ["a@x.com", "", "", "", "", "yes", "2027-01-01"],
+        /^consented_at "2027-01-01" is in the future$/,
+      ],
     ];
-    for (const [cells, reason] of cases) expect(row(cells)).toEqual({ error: expect.stringMatching(reason) });
+    for (const [cells, reason] of cases)
+      expect(row(cells)).toEqual({ error: expect.stringMatching(reason) });
   });
 });
 

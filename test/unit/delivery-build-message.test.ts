@@ -1,7 +1,16 @@
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { canonicalBodyRelaxed, canonicalHeaderRelaxed, createDkimSigner } from "../../src/adapters/dkim.ts";
-import { createMessageBuilder, encodeHeaderText, formatMailbox, formatPhrase } from "../../src/newsletters/build-message.ts";
+import {
+  canonicalBodyRelaxed,
+  canonicalHeaderRelaxed,
+  createDkimSigner,
+} from "../../src/adapters/dkim.ts";
+import {
+  createMessageBuilder,
+  encodeHeaderText,
+  formatMailbox,
+  formatPhrase,
+} from "../../src/newsletters/build-message.ts";
 import { deliveryMessageId } from "../../src/newsletters/message-id.ts";
 import { addressProblem } from "../../src/newsletters/render-recipient-message.ts";
 
@@ -18,7 +27,9 @@ const parts = {
 
 describe("createMessageBuilder", () => {
   it("builds a multipart/alternative message with base64 parts and CRLF line ends", async () => {
-    const raw = (await createMessageBuilder({ from: "News <news@example.com>", boundary: "=_b1" })(parts)).toString("latin1");
+    const raw = (
+      await createMessageBuilder({ from: "News <news@example.com>", boundary: "=_b1" })(parts)
+    ).toString("latin1");
     const head = raw.slice(0, raw.indexOf("\r\n\r\n"));
     const body = raw.slice(raw.indexOf("\r\n\r\n") + 4);
     expect(head).toMatch(/^From: "News" <news@example\.com>$/m);
@@ -28,7 +39,11 @@ describe("createMessageBuilder", () => {
     expect(head).toMatch(/^Message-ID: <c1\.r2\.abc@example\.com>$/m);
     expect(head).toMatch(/^Content-Type: multipart\/alternative; boundary="=_b1"$/m);
     expect(raw.replace(/\r\n/g, "")).not.toMatch(/[\r\n]/);
-    const html = raw.split("Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n")[1]!.split("\r\n--=_b1--")[0]!;
+    const html = raw
+      .split(
+        "Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n",
+      )[1]!
+      .split("\r\n--=_b1--")[0]!;
     expect(Buffer.from(html.replace(/\r\n/g, ""), "base64").toString("utf8")).toBe(parts.html);
     expect(body.endsWith("--=_b1--\r\n")).toBe(true);
     // already in relaxed canonical form: signing hashes the body as built
@@ -37,8 +52,20 @@ describe("createMessageBuilder", () => {
   });
 
   it("keeps lines within 78 characters for long base64 parts", async () => {
-    const raw = (await createMessageBuilder({ from: "n@example.com", boundary: "=_b" })({ ...parts, html: "x".repeat(5000) })).toString("latin1");
-    expect(Math.max(...raw.split("\r\n").filter((l) => !l.startsWith("To:")).map((l) => l.length))).toBeLessThanOrEqual(78);
+    const raw = (
+      await createMessageBuilder({ from: "n@example.com", boundary: "=_b" })({
+        ...parts,
+        html: "x".repeat(5000),
+      })
+    ).toString("latin1");
+    expect(
+      Math.max(
+        ...raw
+          .split("\r\n")
+          .filter((l) => !l.startsWith("To:"))
+          .map((l) => l.length),
+      ),
+    ).toBeLessThanOrEqual(78);
   });
 
   it("encodes header text that is not printable ASCII in encoded-words of at most 75 characters", () => {
@@ -46,7 +73,9 @@ describe("createMessageBuilder", () => {
     for (const word of encoded.split("\r\n ")) expect(word.length).toBeLessThanOrEqual(75);
     expect(encodeHeaderText("Plain\r\nBcc: x")).toBe("Plain Bcc: x");
     expect(formatPhrase('A "quoted" name')).toBe('"A \\"quoted\\" name"');
-    expect(formatMailbox("Exämple <n@example.com>")).toMatch(/^=\?UTF-8\?B\?.+\?= <n@example\.com>$/);
+    expect(formatMailbox("Exämple <n@example.com>")).toMatch(
+      /^=\?UTF-8\?B\?.+\?= <n@example\.com>$/,
+    );
   });
 });
 
@@ -55,30 +84,62 @@ describe("DKIM canonicalisation (RFC 6376 §3.4)", () => {
     expect(canonicalHeaderRelaxed("Subject", " Hello \r\n\t  world  ")).toBe("subject:Hello world");
   });
   it("relaxed body: trailing whitespace and empty lines go, runs of WSP become one space", () => {
-    expect(canonicalBodyRelaxed(Buffer.from("a  b \t\r\nc\n\r\n\r\n")).toString()).toBe("a b\r\nc\r\n");
+    expect(canonicalBodyRelaxed(Buffer.from("a  b \t\r\nc\n\r\n\r\n")).toString()).toBe(
+      "a b\r\nc\r\n",
+    );
     expect(canonicalBodyRelaxed(Buffer.from("")).toString()).toBe("");
   });
   it("signs with the key's algorithm and the listed headers", () => {
     const { privateKey } = crypto.generateKeyPairSync("ed25519");
-    const signer = createDkimSigner({ domain: "example.com", selector: "s1", privateKey: privateKey.export({ type: "pkcs8", format: "pem" }).toString(), clock: () => new Date(0) });
-    const header = signer.sign([["From", "a@example.com"], ["Subject", "x"]], Buffer.from("body\r\n"));
-    expect(header).toMatch(/^DKIM-Signature: v=1; a=ed25519-sha256; c=relaxed\/relaxed; d=example\.com; s=s1;\r\n\tt=0; h=from:subject;/);
+    const signer = createDkimSigner({
+      domain: "example.com",
+      selector: "s1",
+      privateKey: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+      clock: () => new Date(0),
+    });
+    const header = signer.sign(
+      [
+        ["From", "a@example.com"],
+        ["Subject", "x"],
+      ],
+      Buffer.from("body\r\n"),
+    );
+    expect(header).toMatch(
+      /^DKIM-Signature: v=1; a=ed25519-sha256; c=relaxed\/relaxed; d=example\.com; s=s1;\r\n\tt=0; h=from:subject;/,
+    );
     expect(header).toMatch(/bh=[A-Za-z0-9+/]+=*;/);
   });
   it("refuses a key that is not a private key, saying what is expected", () => {
-    expect(() => createDkimSigner({ domain: "d", selector: "s", privateKey: "nope" })).toThrow(/expected RSA \(2048 bits\) or Ed25519/);
+    expect(() => createDkimSigner({ domain: "d", selector: "s", privateKey: "nope" })).toThrow(
+      /expected RSA \(2048 bits\) or Ed25519/,
+    );
   });
 });
 
 describe("delivery ids and addresses", () => {
   it("Message-IDs are deterministic per (campaign, contact) and differ across them", () => {
     const key = Buffer.alloc(32, 1);
-    expect(deliveryMessageId(key, 3, 7, "example.com")).toBe(deliveryMessageId(key, 3, 7, "example.com"));
-    expect(deliveryMessageId(key, 3, 7, "example.com")).toMatch(/^c3\.r7\.[0-9a-f]{12}@example\.com$/);
-    expect(deliveryMessageId(key, 3, 8, "example.com")).not.toBe(deliveryMessageId(key, 3, 7, "example.com"));
+    expect(deliveryMessageId(key, 3, 7, "example.com")).toBe(
+      deliveryMessageId(key, 3, 7, "example.com"),
+    );
+    expect(deliveryMessageId(key, 3, 7, "example.com")).toMatch(
+      /^c3\.r7\.[0-9a-f]{12}@example\.com$/,
+    );
+    expect(deliveryMessageId(key, 3, 8, "example.com")).not.toBe(
+      deliveryMessageId(key, 3, 7, "example.com"),
+    );
   });
-  it.each(["reader@example.com", "a.b+tag@sub.example.co.uk", "x@localhost"])("accepts %s", (a) => expect(addressProblem(a)).toBeNull());
-  it.each(["not an address", "a@", "@b.com", "a@b@c.com", "a b@c.com", "a@-b.com", "<a@b.com>", "a@b.com\r\nRCPT TO:<x@y>"])("refuses %j", (a) =>
-    expect(addressProblem(a)).toMatch(/invalid recipient address/),
+  it.each(["reader@example.com", "a.b+tag@sub.example.co.uk", "x@localhost"])("accepts %s", (a) =>
+    expect(addressProblem(a)).toBeNull(),
   );
+  it.each([
+    "not an address",
+    "a@",
+    "@b.com",
+    "a@b@c.com",
+    "a b@c.com",
+    "a@-b.com",
+    "<a@b.com>",
+    "a@b.com\r\nRCPT TO:<x@y>",
+  ])("refuses %j", (a) => expect(addressProblem(a)).toMatch(/invalid recipient address/));
 });

@@ -46,7 +46,9 @@ describe("compileCampaign on templates/newsletters/monthly.mjml", () => {
     content.articles[0]!.title = `<script>alert(1)</script> {{unsubscribeUrl}}`;
     const frozen = await compileCampaign(monthlyInput({ content }));
     expect(frozen.html).not.toContain("<script>alert(1)");
-    expect(frozen.html).toContain("&lt;script&gt;alert(1)&lt;/script&gt; &#123;&#123;unsubscribeUrl&#125;&#125;");
+    expect(frozen.html).toContain(
+      "&lt;script&gt;alert(1)&lt;/script&gt; &#123;&#123;unsubscribeUrl&#125;&#125;",
+    );
     expect(frozen.text).toContain("<script>alert(1)</script> \\{{unsubscribeUrl}}");
   });
 
@@ -60,11 +62,15 @@ describe("compileCampaign on templates/newsletters/monthly.mjml", () => {
   });
 
   it(`refuses content that does not fit the template (more than ${maxArticles} articles, no intro)`, async () => {
-    await expect(compileCampaign(monthlyInput({ content: monthlyContent(maxArticles + 1) }))).rejects.toMatchObject({
+    await expect(
+      compileCampaign(monthlyInput({ content: monthlyContent(maxArticles + 1) })),
+    ).rejects.toMatchObject({
       code: "invalid_input",
       message: expect.stringContaining("content.articles"),
     });
-    await expect(compileCampaign(monthlyInput({ content: { articles: monthlyContent().articles } }))).rejects.toMatchObject({
+    await expect(
+      compileCampaign(monthlyInput({ content: { articles: monthlyContent().articles } })),
+    ).rejects.toMatchObject({
       code: "invalid_input",
       message: expect.stringContaining("content.intro"),
     });
@@ -89,7 +95,9 @@ describe("compileCampaign on templates/newsletters/monthly.mjml", () => {
   });
 
   it("refuses an unknown placeholder in the subject", async () => {
-    await expect(compileCampaign(monthlyInput({ subject: "Hi {{firstname}}" }))).rejects.toMatchObject({
+    await expect(
+      compileCampaign(monthlyInput({ subject: "Hi {{firstname}}" })),
+    ).rejects.toMatchObject({
       code: "invalid_template",
       message: expect.stringContaining('unknown placeholder "{{firstname}}"'),
     });
@@ -100,6 +108,8 @@ describe("compileCampaign on templates/newsletters/monthly.mjml", () => {
       code: "not_found",
       message: 'unknown template "montly"; known templates: monthly',
     });
-    await expect(compileCampaign(monthlyInput({ template: "../layouts/default" }))).rejects.toMatchObject({ code: "not_found" });
+    await expect(
+      compileCampaign(monthlyInput({ template: "../layouts/default" })),
+    ).rejects.toMatchObject({ code: "not_found" });
   });
 });

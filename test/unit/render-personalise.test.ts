@@ -7,8 +7,12 @@ describe("createPersonaliser on the frozen monthly newsletter", () => {
   it("puts the unsubscribe URL in the footer link and in the text part", async () => {
     const personalise = createPersonaliser(await compileCampaign(monthlyInput()));
     const message = personalise(recipient);
-    expect(message.html).toContain(`<a href="${recipient.unsubscribeUrl}" style="color:#1a73e8;">Unsubscribe</a>`);
-    expect(message.html).toContain(`<a href="${recipient.preferencesUrl}" style="color:#1a73e8;">Manage your preferences</a>`);
+    expect(message.html).toContain(
+      `<a href="${recipient.unsubscribeUrl}" style="color:#1a73e8;">Unsubscribe</a>`,
+    );
+    expect(message.html).toContain(
+      `<a href="${recipient.preferencesUrl}" style="color:#1a73e8;">Manage your preferences</a>`,
+    );
     expect(message.text).toContain(`Unsubscribe [${recipient.unsubscribeUrl}]`);
     expect(message.html).not.toContain("{{");
     expect(message.text).not.toContain("{{");
@@ -25,7 +29,9 @@ describe("createPersonaliser on the frozen monthly newsletter", () => {
   });
 
   it("falls back when the recipient has no name", async () => {
-    const personalise = createPersonaliser(await compileCampaign(monthlyInput({ subject: "ACME monthly" })));
+    const personalise = createPersonaliser(
+      await compileCampaign(monthlyInput({ subject: "ACME monthly" })),
+    );
     const message = personalise({ ...recipient, name: null });
     expect(message.html).toContain(">Hello,</div>");
     expect(message.text).toMatch(/^Hello,$/m);
@@ -51,20 +57,26 @@ describe("createPersonaliser on the frozen monthly newsletter", () => {
     const content = monthlyContent(1);
     content.articles[0]!.body = "Use {{name}} and \\{{email}} in your own templates.";
     const message = createPersonaliser(await compileCampaign(monthlyInput({ content })))(recipient);
-    expect(message.html).toContain("Use &#123;&#123;name&#125;&#125; and &#92;&#123;&#123;email&#125;&#125; in your own templates.");
+    expect(message.html).toContain(
+      "Use &#123;&#123;name&#125;&#125; and &#92;&#123;&#123;email&#125;&#125; in your own templates.",
+    );
     expect(message.text).toContain("Use {{name}} and \\\u200B{{email}} in your own templates.");
   });
 
   it("refuses a frozen campaign that does not compile, before any message", () => {
     expect(() => createPersonaliser({ subject: "Hi {{#if name}}", html: "", text: "" })).toThrow(
-      expect.objectContaining({ code: "invalid_template", message: expect.stringContaining("subject does not compile") }),
+      expect.objectContaining({
+        code: "invalid_template",
+        message: expect.stringContaining("subject does not compile"),
+      }),
     );
   });
 });
 
 describe("previewCampaign", () => {
   it("renders the campaign for a made-up recipient", async () => {
-    const { previewCampaign, sampleRecipient } = await import("../../src/newsletters/render/preview-campaign.ts");
+    const { previewCampaign, sampleRecipient } =
+      await import("../../src/newsletters/render/preview-campaign.ts");
     const preview = await previewCampaign(monthlyInput());
     expect(preview.subject).toBe(`ACME monthly for ${sampleRecipient.name}`);
     expect(preview.text).toContain(`Unsubscribe [${sampleRecipient.unsubscribeUrl}]`);

@@ -9,7 +9,11 @@ const key = (id: string): SigningKey => ({ id, secret: crypto.randomBytes(32) })
 const k1 = key("k1");
 const k2 = key("k2");
 
-function rejects(keys: SigningKey[], token: string, purpose: TokenPurpose = "unsubscribe"): boolean {
+function rejects(
+  keys: SigningKey[],
+  token: string,
+  purpose: TokenPurpose = "unsubscribe",
+): boolean {
   try {
     verifyToken(keys, token, purpose);
     return false;
@@ -46,11 +50,19 @@ describe("signToken / verifyToken", () => {
 
   it("verifies the uppercase form (mail relays may change a local part's case)", () => {
     const token = signToken([k1], { contactId: 42, list: "news", purpose: "unsubscribe" });
-    expect(verifyToken([k1], token.toUpperCase(), "unsubscribe")).toEqual({ contactId: 42, list: "news", purpose: "unsubscribe" });
+    expect(verifyToken([k1], token.toUpperCase(), "unsubscribe")).toEqual({
+      contactId: 42,
+      list: "news",
+      purpose: "unsubscribe",
+    });
   });
 
   it("rejects a token signed with another secret under the same key id (forged)", () => {
-    const forged = signToken([{ id: "k1", secret: crypto.randomBytes(32) }], { contactId: 42, list: "news", purpose: "unsubscribe" });
+    const forged = signToken([{ id: "k1", secret: crypto.randomBytes(32) }], {
+      contactId: 42,
+      list: "news",
+      purpose: "unsubscribe",
+    });
     expect(rejects([k1], forged)).toBe(true);
   });
 
@@ -109,17 +121,28 @@ describe("signToken / verifyToken", () => {
   });
 
   it("refuses to sign nonsense", () => {
-    expect(() => signToken([k1], { contactId: -1, list: "news", purpose: "unsubscribe" })).toThrow(/contact id -1/);
-    expect(() => signToken([k1], { contactId: 1, list: "", purpose: "unsubscribe" })).toThrow(/list slug ""/);
-    expect(() => signToken([], { contactId: 1, list: "news", purpose: "unsubscribe" })).toThrow(/SIGNING_KEYS/);
+    expect(() => signToken([k1], { contactId: -1, list: "news", purpose: "unsubscribe" })).toThrow(
+      /contact id -1/,
+    );
+    expect(() => signToken([k1], { contactId: 1, list: "", purpose: "unsubscribe" })).toThrow(
+      /list slug ""/,
+    );
+    expect(() => signToken([], { contactId: 1, list: "news", purpose: "unsubscribe" })).toThrow(
+      /SIGNING_KEYS/,
+    );
   });
 });
 
 describe("links", () => {
-  const config = { publicBaseUrl: "https://news.example.com", unsubscribeAddress: "unsubscribe@example.com" };
+  const config = {
+    publicBaseUrl: "https://news.example.com",
+    unsubscribeAddress: "unsubscribe@example.com",
+  };
   it("builds the https, mailto and confirm links", () => {
     expect(unsubscribeUrl(config, "abc")).toBe("https://news.example.com/u/abc");
-    expect(unsubscribeMailto(config, "abc")).toBe("mailto:unsubscribe+abc@example.com?subject=unsubscribe");
+    expect(unsubscribeMailto(config, "abc")).toBe(
+      "mailto:unsubscribe+abc@example.com?subject=unsubscribe",
+    );
     expect(confirmUrl(config, "abc")).toBe("https://news.example.com/confirm/abc");
   });
 });

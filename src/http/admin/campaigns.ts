@@ -20,12 +20,19 @@ const createBody = z.object({
   content: z.unknown(),
 });
 const scheduleBody = z.object({ at: z.iso.datetime({ offset: true }).optional() }).default({});
-const previewQuery = z.object({ contactId: z.coerce.number().int().positive().optional(), email: z.string().optional(), part: z.enum(["html", "text", "eml"]).default("html") });
+const previewQuery = z.object({
+  contactId: z.coerce.number().int().positive().optional(),
+  email: z.string().optional(),
+  part: z.enum(["html", "text", "eml"]).default("html"),
+});
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
-  throw new AppError("invalid_input", `invalid ${what}: ${result.error.issues.map((i) => `${i.path.join(".") || what}: ${i.message}`).join("; ")}`);
+  throw new AppError(
+    "invalid_input",
+    `invalid ${what}: ${result.error.issues.map((i) => `${i.path.join(".") || what}: ${i.message}`).join("; ")}`,
+  );
 }
 
 /**
@@ -39,12 +46,18 @@ export function register(app: FastifyInstance, deps: HttpDeps): void {
   const campaignDeps = { ...deps, actor: "api" };
   app.post("/campaigns", async (request, reply) => {
     const body = parse(createBody, request.body, "campaign");
-    const campaign = await createCampaign({ db: deps.db, templatesDir: deps.config.templatesDir, actor: "api" }, { ...body, preheader: body.preheader ?? null, segment: body.segment ?? null });
+    const campaign = await createCampaign(
+      { db: deps.db, templatesDir: deps.config.templatesDir, actor: "api" },
+      { ...body, preheader: body.preheader ?? null, segment: body.segment ?? null },
+    );
     return reply.code(201).send(campaign);
   });
   app.post<{ Params: { slug: string } }>("/campaigns/:slug/schedule", async (request) => {
     const body = parse(scheduleBody, request.body, "schedule request");
-    const result = await scheduleCampaign(campaignDeps, { slug: request.params.slug, at: body.at ? new Date(body.at) : undefined });
+    const result = await scheduleCampaign(campaignDeps, {
+      slug: request.params.slug,
+      at: body.at ? new Date(body.at) : undefined,
+    });
     return { id: result.id, scheduledAt: result.scheduledAt.toISOString() };
   });
   app.post<{ Params: { slug: string } }>("/campaigns/:slug/pause", async (request) => {
@@ -59,11 +72,17 @@ export function register(app: FastifyInstance, deps: HttpDeps): void {
     const result = await cancelCampaign(campaignDeps, { slug: request.params.slug });
     return { status: "cancelled", ...result };
   });
-  app.get<{ Params: { slug: string } }>("/campaigns/:slug/report", async (request) => campaignReport(deps.db, request.params.slug));
+  app.get<{ Params: { slug: string } }>("/campaigns/:slug/report", async (request) =>
+    campaignReport(deps.db, request.params.slug),
+  );
   app.get<{ Params: { slug: string } }>("/campaigns/:slug/preview", async (request, reply) => {
     const query = parse(previewQuery, request.query, "query");
-    const message = await previewCampaign({ db: deps.db, config: deps.config, mailer: deps.mailer }, { slug: request.params.slug, contactId: query.contactId, email: query.email });
-    if (query.part === "text") return reply.type("text/plain; charset=utf-8").send(message.personalised.text);
+    const message = await previewCampaign(
+      { db: deps.db, config: deps.config, mailer: deps.mailer },
+      { slug: request.params.slug, contactId: query.contactId, email: query.email },
+    );
+    if (query.part === "text")
+      return reply.type("text/plain; charset=utf-8").send(message.personalised.text);
     if (query.part === "eml") return reply.type("message/rfc822").send(message.raw);
     return reply.type("text/html; charset=utf-8").send(message.personalised.html);
   });

@@ -11,7 +11,9 @@ import type { HttpDeps } from "../create-server.ts";
 const legalBasis = z.enum(["consent", "legitimate_interest", "contract"]);
 const importQuery = z.object({
   list: z.string().min(1).optional(),
-  consentSource: z.string().min(1, 'say where the consent was collected: ?consentSource=webinar-2026-10%20signup%20form'),
+  consentSource: z
+    .string()
+    .min(1, "say where the consent was collected: ?consentSource=webinar-2026-10%20signup%20form"),
   legalBasis: legalBasis.optional(),
   fileName: z.string().max(200).optional(),
 });
@@ -36,7 +38,9 @@ const CSV_BODY_LIMIT = 64 * 1024 * 1024;
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
-  const issues = result.error.issues.map((i) => `${i.path.join(".") || what}: ${i.message}`).join("; ");
+  const issues = result.error.issues
+    .map((i) => `${i.path.join(".") || what}: ${i.message}`)
+    .join("; ");
   throw new AppError("invalid_input", `invalid ${what}: ${issues}`);
 }
 
@@ -49,31 +53,86 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
  */
 export function register(app: FastifyInstance, deps: HttpDeps): void {
   if (!app.hasContentTypeParser("text/csv")) {
-    app.addContentTypeParser("text/csv", { parseAs: "buffer", bodyLimit: CSV_BODY_LIMIT }, (_request, body, done) => done(null, body));
+    app.addContentTypeParser(
+      "text/csv",
+      { parseAs: "buffer", bodyLimit: CSV_BODY_LIMIT },
+      (_request, body, done) => done(null, body),
+    );
   }
 
   app.post("/contacts/import", { bodyLimit: CSV_BODY_LIMIT }, async (request, reply) => {
     const query = parse(importQuery, request.query, "query");
-    if (!Buffer.isBuffer(request.body)) throw new AppError("invalid_input", `send the CSV as the body with Content-Type: text/csv (got ${request.headers["content-type"] ?? "no content type"})`);
-    const result = await importContacts(deps, { csv: request.body, list: query.list, consentSource: query.consentSource, legalBasis: query.legalBasis, fileName: query.fileName, actor: "api" });
+    if (!Buffer.isBuffer(request.body))
+      throw new AppError(
+        "invalid_input",
+        `send the CSV as the body with Content-Type: text/csv (got ${request.headers["content-type"] ?? "no content type"})`,
+      );
+    const result = await importContacts(deps, {
+      csv: request.body,
+      list: query.list,
+      consentSource: query.consentSource,
+      legalBasis: query.legalBasis,
+      fileName: query.fileName,
+      actor: "api",
+    });
     return reply.code(200).send(result);
   });
 
   app.get<{ Params: { id: string } }>("/contacts/:id", async (request) => {
     const id = Number(request.params.id);
-    if (!Number.isSafeInteger(id) || id <= 0) throw new AppError("invalid_input", `contact id "${request.params.id}" is not valid; expected a positive integer`);
+    if (!Number.isSafeInteger(id) || id <= 0)
+      throw new AppError(
+        "invalid_input",
+        `contact id "${request.params.id}" is not valid; expected a positive integer`,
+      );
     const contact = await deps.db.contact.findUnique({
       where: { id },
       select: {
-        id: true, email: true, name: true, phone: true, company: true, jobTitle: true, industry: true, companyWebsite: true,
-        productInterests: true, notes: true, source: true, lastContactAt: true, customerStatus: true, customerEndedAt: true,
-        createdAt: true, updatedAt: true,
-        subscriptions: { select: { status: true, requestedAt: true, confirmedAt: true, unsubscribedAt: true, source: true, list: { select: { slug: true } } }, orderBy: { listId: "asc" } },
-        consents: { select: { purpose: true, action: true, legalBasis: true, source: true, evidence: true, occurredAt: true }, orderBy: [{ occurredAt: "asc" }, { id: "asc" }] },
+        id: true,
+        email: true,
+        name: true,
+        phone: true,
+        company: true,
+        jobTitle: true,
+        industry: true,
+        companyWebsite: true,
+        productInterests: true,
+        notes: true,
+        source: true,
+        lastContactAt: true,
+        customerStatus: true,
+        customerEndedAt: true,
+        createdAt: true,
+        updatedAt: true,
+        subscriptions: {
+          select: {
+            status: true,
+            requestedAt: true,
+            confirmedAt: true,
+            unsubscribedAt: true,
+            source: true,
+            list: { select: { slug: true } },
+          },
+          orderBy: { listId: "asc" },
+        },
+        consents: {
+          select: {
+            purpose: true,
+            action: true,
+            legalBasis: true,
+            source: true,
+            evidence: true,
+            occurredAt: true,
+          },
+          orderBy: [{ occurredAt: "asc" }, { id: "asc" }],
+        },
       },
     });
     if (!contact) throw new AppError("not_found", `no contact with id ${id}`);
-    return { ...contact, subscriptions: contact.subscriptions.map(({ list, ...s }) => ({ list: list.slug, ...s })) };
+    return {
+      ...contact,
+      subscriptions: contact.subscriptions.map(({ list, ...s }) => ({ list: list.slug, ...s })),
+    };
   });
 
   app.get("/lists", async () => ({ lists: await listLists(deps.db) }));
@@ -85,7 +144,11 @@ export function register(app: FastifyInstance, deps: HttpDeps): void {
 
   app.post("/subscriptions", async (request, reply) => {
     const body = parse(subscribeBody, request.body, "body");
-    const result = await subscribeContact(deps, { ...body, evidence: { method: "api", ...body.evidence } as Prisma.InputJsonObject, actor: "api" });
+    const result = await subscribeContact(deps, {
+      ...body,
+      evidence: { method: "api", ...body.evidence } as Prisma.InputJsonObject,
+      actor: "api",
+    });
     return reply.code(result.changed ? 201 : 200).send(result);
   });
 }

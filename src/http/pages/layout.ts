@@ -4,7 +4,13 @@
  * interpolated value escaped.
  */
 
-const entities: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const entities: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
 
 export function escapeHtml(value: unknown): string {
   return String(value ?? "").replace(/[&<>"']/g, (c) => entities[c]!);
@@ -59,28 +65,34 @@ a{color:#1f6feb}
 
 export function layout(title: string, body: Html): string {
   return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="robots" content="noindex,nofollow">
-<meta name="referrer" content="no-referrer">
-<title>${title}</title>
-<style>${new Html(style)}</style>
-</head>
-<body><main>
-${body}
-</main></body>
-</html>
-`.value;
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width,initial-scale=1" />
+        <meta name="robots" content="noindex,nofollow" />
+        <meta name="referrer" content="no-referrer" />
+        <title>${title}</title>
+        <style>
+          ${new Html(style)}
+        </style>
+      </head>
+      <body>
+        <main>${body}</main>
+      </body>
+    </html> `.value;
 }
 
 /** A plain page with a heading and a notice, for outcomes and errors. */
-export function messagePage(opts: { title: string; message: string; kind?: "ok" | "error"; extra?: Html }): string {
+export function messagePage(opts: {
+  title: string;
+  message: string;
+  kind?: "ok" | "error";
+  extra?: Html;
+}): string {
   return layout(
     opts.title,
     html`<h1>${opts.title}</h1>
-<p class="notice${opts.kind === "error" ? " error" : ""}" role="status">${opts.message}</p>
-${opts.extra ?? ""}`,
+      <p class="notice${opts.kind === "error" ? " error" : ""}" role="status">${opts.message}</p>
+      ${opts.extra ?? ""}`,
   );
 }

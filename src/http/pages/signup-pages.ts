@@ -2,12 +2,17 @@ import { html, layout, messagePage } from "./layout.ts";
 
 /** GET /confirm/:token: a button, because mail scanners prefetch links and must not confirm for anyone. */
 export function confirmPage(token: string, listName: string): string {
-  return layout("Confirm your subscription", html`<h1>Confirm your subscription</h1>
-<p>Please confirm that you want to receive “${listName}” by email.</p>
-<form method="post" action="/confirm/${token}">
-<div class="actions"><button type="submit">Yes, subscribe me</button></div>
-</form>
-<p class="muted">If you did not ask for this, ignore it: nothing happens unless you press the button.</p>`);
+  return layout(
+    "Confirm your subscription",
+    html`<h1>Confirm your subscription</h1>
+      <p>Please confirm that you want to receive “${listName}” by email.</p>
+      <form method="post" action="/confirm/${token}">
+        <div class="actions"><button type="submit">Yes, subscribe me</button></div>
+      </form>
+      <p class="muted">
+        If you did not ask for this, ignore it: nothing happens unless you press the button.
+      </p>`,
+  );
 }
 
 export function confirmedPage(listName: string, changed: boolean): string {
@@ -29,5 +34,10 @@ export function subscriptionRequestedPage(): string {
 }
 
 export function tooManyRequestsPage(): string {
-  return messagePage({ title: "Too many requests", message: "Too many sign-ups came from your network just now. Please wait a minute and try again.", kind: "error" });
+  return messagePage({
+    title: "Too many requests",
+    message:
+      "Too many sign-ups came from your network just now. Please wait a minute and try again.",
+    kind: "error",
+  });
 }

@@ -31,7 +31,10 @@ const maxDepth = 8;
  * filled in before MJML runs, and because MJML would lose the line mapping.
  * An include must stand alone on its line and stay inside the templates folder.
  */
-export async function assembleTemplate(templatesDir: string, file: string): Promise<AssembledTemplate> {
+export async function assembleTemplate(
+  templatesDir: string,
+  file: string,
+): Promise<AssembledTemplate> {
   const root = path.resolve(templatesDir);
   const own = await readLines(root, path.resolve(file), 0);
   const directives: Record<string, string> = {};
@@ -54,22 +57,36 @@ export async function assembleTemplate(templatesDir: string, file: string): Prom
     const layout = await readLines(root, layoutFile, 0, file);
     const slot = layout.findIndex(([text]) => slotLine.test(text));
     if (slot < 0) {
-      throw new AppError("invalid_template", `${display(layoutFile)} has no "<!-- slot:content -->" line to hold the template`);
+      throw new AppError(
+        "invalid_template",
+        `${display(layoutFile)} has no "<!-- slot:content -->" line to hold the template`,
+      );
     }
     lines = [...layout.slice(0, slot), ...body, ...layout.slice(slot + 1)];
   }
   return { source: lines.map(([t]) => t).join("\n"), origins: lines.map(([, o]) => o), directives };
 }
 
-async function readLines(root: string, file: string, depth: number, from?: string): Promise<Array<[string, LineOrigin]>> {
+async function readLines(
+  root: string,
+  file: string,
+  depth: number,
+  from?: string,
+): Promise<Array<[string, LineOrigin]>> {
   if (!file.startsWith(root + path.sep)) {
-    throw new AppError("invalid_template", `${from ? display(from) + ": " : ""}include "${file}" is outside the templates folder ${display(root)}`);
+    throw new AppError(
+      "invalid_template",
+      `${from ? display(from) + ": " : ""}include "${file}" is outside the templates folder ${display(root)}`,
+    );
   }
   let text: string;
   try {
     text = await fs.readFile(file, "utf8");
   } catch {
-    throw new AppError("invalid_template", `${from ? display(from) + ": " : ""}cannot read ${display(file)}; expected a file in ${display(root)}`);
+    throw new AppError(
+      "invalid_template",
+      `${from ? display(from) + ": " : ""}cannot read ${display(file)}; expected a file in ${display(root)}`,
+    );
   }
   const out: Array<[string, LineOrigin]> = [];
   const raw = text.replace(/\r\n?/g, "\n").replace(/\n$/, "").split("\n");
@@ -80,7 +97,11 @@ async function readLines(root: string, file: string, depth: number, from?: strin
       continue;
     }
     const where = `${display(file)} line ${i + 1}`;
-    if (depth >= maxDepth) throw new AppError("invalid_template", `${where}: includes nested more than ${maxDepth} deep (a cycle?)`);
+    if (depth >= maxDepth)
+      throw new AppError(
+        "invalid_template",
+        `${where}: includes nested more than ${maxDepth} deep (a cycle?)`,
+      );
     out.push(...(await readLines(root, path.resolve(path.dirname(file), m[1]!), depth + 1, where)));
   }
   return out;

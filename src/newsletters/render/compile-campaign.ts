@@ -35,10 +35,14 @@ export interface CompileCampaignInput {
 export async function compileCampaign(input: CompileCampaignInput): Promise<FrozenCampaign> {
   checkHeaderValue("subject", input.subject);
   if (input.preheader) checkHeaderValue("preheader", input.preheader);
-  if (input.subject.trim() === "") throw new AppError("invalid_input", "subject is empty; expected a line of text");
+  if (input.subject.trim() === "")
+    throw new AppError("invalid_input", "subject is empty; expected a line of text");
   if (input.postalAddress.trim() === "") {
     // CAN-SPAM (15 U.S.C. 7704(a)(5)) and most national rules require it in every commercial email.
-    throw new AppError("invalid_input", "postal address is empty; set POSTAL_ADDRESS to the sender's physical postal address");
+    throw new AppError(
+      "invalid_input",
+      "postal address is empty; set POSTAL_ADDRESS to the sender's physical postal address",
+    );
   }
   checkPlaceholders(input.subject, "subject");
 
@@ -60,15 +64,23 @@ export async function compileCampaign(input: CompileCampaignInput): Promise<Froz
 /** Header injection guard: a CR or LF would let a value start a new header (RFC 5322 section 2.2). */
 function checkHeaderValue(field: string, value: string): void {
   if (/[\r\n]/.test(value)) {
-    throw new AppError("invalid_input", `${field} ${JSON.stringify(value)} contains a line break; expected a single line`);
+    throw new AppError(
+      "invalid_input",
+      `${field} ${JSON.stringify(value)} contains a line break; expected a single line`,
+    );
   }
 }
 
 const templateName = /^[a-z0-9][a-z0-9_-]*$/i;
 
 export async function listNewsletterTemplates(templatesDir: string): Promise<string[]> {
-  const entries = await fs.readdir(path.join(templatesDir, "newsletters")).catch(() => [] as string[]);
-  return entries.filter((f) => f.endsWith(".mjml")).map((f) => f.slice(0, -".mjml".length)).sort();
+  const entries = await fs
+    .readdir(path.join(templatesDir, "newsletters"))
+    .catch(() => [] as string[]);
+  return entries
+    .filter((f) => f.endsWith(".mjml"))
+    .map((f) => f.slice(0, -".mjml".length))
+    .sort();
 }
 
 async function resolveNewsletterTemplate(templatesDir: string, name: string): Promise<string> {

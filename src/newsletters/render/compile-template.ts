@@ -21,11 +21,16 @@ const maxValidated = 64;
  * reported at its line in its own file, and so that a bad tag inside an
  * `[[#if]]` that this campaign's content happens to skip is still caught.
  */
-export async function compileTemplate(assembled: AssembledTemplate, values: Record<string, unknown>): Promise<string> {
+export async function compileTemplate(
+  assembled: AssembledTemplate,
+  values: Record<string, unknown>,
+): Promise<string> {
   const { source, origins } = assembled;
   const where = (line: number) => {
     const o = origins[line - 1];
-    return o ? `${display(o.file)} line ${o.line}` : `${display(origins[0]?.file ?? "template")} (assembled) line ${line}`;
+    return o
+      ? `${display(o.file)} line ${o.line}`
+      : `${display(origins[0]?.file ?? "template")} (assembled) line ${line}`;
   };
 
   if (!validated.has(source)) {
@@ -39,7 +44,11 @@ export async function compileTemplate(assembled: AssembledTemplate, values: Reco
   const stageSource = guarded.text.replace(/\[\[/g, "{{").replace(/\]\]/g, "}}");
   let expanded: string;
   try {
-    expanded = campaignStage.compile(stageSource, { noEscape: true, strict: true, knownHelpersOnly: true })(values);
+    expanded = campaignStage.compile(stageSource, {
+      noEscape: true,
+      strict: true,
+      knownHelpersOnly: true,
+    })(values);
   } catch (error) {
     throw stageError(error, where);
   }
@@ -47,7 +56,11 @@ export async function compileTemplate(assembled: AssembledTemplate, values: Reco
   const after = await compileMjml(expanded);
   if (!after.ok) {
     const first = after.problems[0]!;
-    throw new AppError("invalid_template", `${display(origins[0]?.file ?? "template")}: after filling in the campaign content, line ${first.line}: <${first.tag}> ${first.message}`, { problems: after.problems });
+    throw new AppError(
+      "invalid_template",
+      `${display(origins[0]?.file ?? "template")}: after filling in the campaign content, line ${first.line}: <${first.tag}> ${first.message}`,
+      { problems: after.problems },
+    );
   }
   return guarded.restore(after.html);
 }
@@ -68,10 +81,16 @@ function stageError(error: unknown, where: (line: number) => string): AppError {
   const message = firstLine(error);
   const missing = /^"([^"]+)" not defined in .* - (\d+):\d+$/.exec(message);
   if (missing) {
-    return new AppError("invalid_input", `${where(Number(missing[2]))}: [[${missing[1]}]] has no value; the content given does not have a field "${missing[1]}"`);
+    return new AppError(
+      "invalid_input",
+      `${where(Number(missing[2]))}: [[${missing[1]}]] has no value; the content given does not have a field "${missing[1]}"`,
+    );
   }
   const parse = /line (\d+)/.exec(message);
   const at = parse ? where(Number(parse[1])) : where(1);
   const detail = error instanceof Error ? error.message.split("\n").slice(1).join(" ").trim() : "";
-  return new AppError("invalid_template", `${at}: bad [[...]] expression: ${message}${detail ? ` ${detail}` : ""}`);
+  return new AppError(
+    "invalid_template",
+    `${at}: bad [[...]] expression: ${message}${detail ? ` ${detail}` : ""}`,
+  );
 }

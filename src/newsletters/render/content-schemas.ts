@@ -29,7 +29,11 @@ export function checkContent(template: string, content: unknown): Record<string,
       .slice(0, 5)
       .map((i) => `${["content", ...i.path].join(".")}: ${i.message}`)
       .join("; ");
-    throw new AppError("invalid_input", `content for template "${template}" is not valid: ${issues}`, { issues: result.error.issues });
+    throw new AppError(
+      "invalid_input",
+      `content for template "${template}" is not valid: ${issues}`,
+      { issues: result.error.issues },
+    );
   }
   return result.data as Record<string, unknown>;
 }

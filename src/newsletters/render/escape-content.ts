@@ -53,7 +53,10 @@ export function escapeContent(value: unknown, at = "content"): unknown {
     }
     return out;
   }
-  throw new AppError("invalid_input", `${at} is ${typeof value}; expected text, a number, a list or an object`);
+  throw new AppError(
+    "invalid_input",
+    `${at} is ${typeof value}; expected text, a number, a list or an object`,
+  );
 }
 
 function checkUrl(value: unknown, at: string): string {
@@ -65,5 +68,8 @@ function checkUrl(value: unknown, at: string): string {
       // fall through to the error below
     }
   }
-  throw new AppError("invalid_input", `${at} is ${JSON.stringify(value)}; expected an http(s) URL such as https://example.com/article`);
+  throw new AppError(
+    "invalid_input",
+    `${at} is ${JSON.stringify(value)}; expected an http(s) URL such as https://example.com/article`,
+  );
 }

@@ -46,7 +46,11 @@ export function createPersonaliser(frozen: FrozenCampaign): (r: RecipientFields)
   };
 }
 
-function compile(source: string, part: string, noEscape: boolean): (fields: Record<string, string>) => string {
+function compile(
+  source: string,
+  part: string,
+  noEscape: boolean,
+): (fields: Record<string, string>) => string {
   try {
     const template = recipientStage.compile(source, { ...options, noEscape });
     // Handlebars compiles lazily on first use: do it now, so a broken frozen
@@ -54,7 +58,10 @@ function compile(source: string, part: string, noEscape: boolean): (fields: Reco
     template({ name: "", email: "", company: "", unsubscribeUrl: "", preferencesUrl: "" });
     return template;
   } catch (error) {
-    throw new AppError("invalid_template", `the frozen campaign's ${part} does not compile: ${firstLine(error)}`);
+    throw new AppError(
+      "invalid_template",
+      `the frozen campaign's ${part} does not compile: ${firstLine(error)}`,
+    );
   }
 }
 

@@ -5,7 +5,13 @@ import { AppError } from "../../errors.ts";
  * Per-recipient placeholders: `{{name}}`, `{{#if company}}...{{/if}}`. They
  * survive the campaign stage untouched and are filled by the personaliser.
  */
-export const recipientFieldNames = ["name", "email", "company", "unsubscribeUrl", "preferencesUrl"] as const;
+export const recipientFieldNames = [
+  "name",
+  "email",
+  "company",
+  "unsubscribeUrl",
+  "preferencesUrl",
+] as const;
 
 const allowedHelpers = new Set(["if", "unless"]);
 
@@ -56,10 +62,17 @@ export function checkPlaceholders(text: string, where: string): void {
 
 function visit(node: unknown, bad: Set<string>): void {
   if (node === null || typeof node !== "object") return;
-  const n = node as { type?: string; path?: unknown; params?: unknown[]; hash?: unknown; original?: unknown };
+  const n = node as {
+    type?: string;
+    path?: unknown;
+    params?: unknown[];
+    hash?: unknown;
+    original?: unknown;
+  };
   switch (n.type) {
     case "PathExpression":
-      if (!(recipientFieldNames as readonly string[]).includes(String(n.original))) bad.add(String(n.original));
+      if (!(recipientFieldNames as readonly string[]).includes(String(n.original)))
+        bad.add(String(n.original));
       return;
     case "PartialStatement":
     case "PartialBlockStatement":
@@ -81,7 +94,11 @@ function visit(node: unknown, bad: Set<string>): void {
       break;
     }
   }
-  const { program, inverse, body } = node as { program?: unknown; inverse?: unknown; body?: unknown[] };
+  const { program, inverse, body } = node as {
+    program?: unknown;
+    inverse?: unknown;
+    body?: unknown[];
+  };
   visit(program, bad);
   visit(inverse, bad);
   body?.forEach((b) => visit(b, bad));

@@ -1,4 +1,8 @@
-import { compileCampaign, type CompileCampaignInput, type FrozenCampaign } from "./compile-campaign.ts";
+import {
+  compileCampaign,
+  type CompileCampaignInput,
+  type FrozenCampaign,
+} from "./compile-campaign.ts";
 import { createPersonaliser, type Personalised, type RecipientFields } from "./personalise.ts";
 
 /** A made-up recipient, so a preview never shows a real person's data. */

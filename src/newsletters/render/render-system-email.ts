@@ -24,16 +24,26 @@ const headerStage = Handlebars.create();
  * per call. The template names its subject and preheader in `<!-- subject: -->`
  * and `<!-- preheader: -->` lines at its top.
  */
-export async function renderSystemEmail(templatesDir: string, name: SystemEmailName, fields: Record<string, string>): Promise<RenderedEmail> {
+export async function renderSystemEmail(
+  templatesDir: string,
+  name: SystemEmailName,
+  fields: Record<string, string>,
+): Promise<RenderedEmail> {
   const dir = path.join(templatesDir, "system");
-  const known = (await fs.readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith(".mjml")).map((f) => f.slice(0, -5)).sort();
+  const known = (await fs.readdir(dir).catch(() => [] as string[]))
+    .filter((f) => f.endsWith(".mjml"))
+    .map((f) => f.slice(0, -5))
+    .sort();
   if (!known.includes(name)) throw unknownName("system template", name, known);
 
   const file = path.resolve(dir, `${name}.mjml`);
   const assembled = await assembleTemplate(templatesDir, file);
-  const plain = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, String(v).replace(/[\r\n]+/g, " ")]));
+  const plain = Object.fromEntries(
+    Object.entries(fields).map(([k, v]) => [k, String(v).replace(/[\r\n]+/g, " ")]),
+  );
   const subject = headerLine(assembled.directives.subject, plain, file, "subject");
-  if (subject === "") throw new AppError("invalid_template", `${file} has no "<!-- subject: ... -->" line`);
+  if (subject === "")
+    throw new AppError("invalid_template", `${file} has no "<!-- subject: ... -->" line`);
   const preheader = headerLine(assembled.directives.preheader, plain, file, "preheader");
 
   const values = {
@@ -46,16 +56,30 @@ export async function renderSystemEmail(templatesDir: string, name: SystemEmailN
   const html = await compileTemplate(assembled, values);
   // No recipient stage here: the text goes out as it is, so undo the
   // Handlebars escaping plainTextPart adds for content braces.
-  const text = plainTextPart(html).replace(/\u200B/g, "").replace(/\\\{\{/g, "{{");
+  const text = plainTextPart(html)
+    .replace(/\u200B/g, "")
+    .replace(/\\\{\{/g, "{{");
   return { subject, html, text };
 }
 
-function headerLine(source: string | undefined, fields: Record<string, string>, file: string, part: string): string {
+function headerLine(
+  source: string | undefined,
+  fields: Record<string, string>,
+  file: string,
+  part: string,
+): string {
   if (!source) return "";
   try {
-    const template = headerStage.compile(source.replace(/\[\[/g, "{{").replace(/\]\]/g, "}}"), { noEscape: true, strict: true, knownHelpersOnly: true });
+    const template = headerStage.compile(source.replace(/\[\[/g, "{{").replace(/\]\]/g, "}}"), {
+      noEscape: true,
+      strict: true,
+      knownHelpersOnly: true,
+    });
     return template(fields).trim();
   } catch (error) {
-    throw new AppError("invalid_input", `${file} ${part}: ${(error as Error).message.split("\n")[0]}; fields given: ${Object.keys(fields).join(", ") || "(none)"}`);
+    throw new AppError(
+      "invalid_input",
+      `${file} ${part}: ${(error as Error).message.split("\n")[0]}; fields given: ${Object.keys(fields).join(", ") || "(none)"}`,
+    );
   }
 }
