@@ -69,12 +69,10 @@ export function createServer(deps: HttpDeps): FastifyInstance {
   );
   app.setNotFoundHandler((request, reply) => {
     if (isApi(request))
-      return reply
-        .code(404)
-        .send({
-          error: "not_found",
-          message: `no route ${request.method} ${request.url.split("?")[0]}`,
-        });
+      return reply.code(404).send({
+        error: "not_found",
+        message: `no route ${request.method} ${request.url.split("?")[0]}`,
+      });
     return reply
       .code(404)
       .type("text/html; charset=utf-8")
@@ -97,22 +95,17 @@ export function createServer(deps: HttpDeps): FastifyInstance {
     async (api) => {
       api.addHook("onRequest", async (request, reply) => {
         if (deps.config.adminToken === undefined) {
-          return reply
-            .code(401)
-            .send({
-              error: "unauthorized",
-              message:
-                "the admin API is disabled: set ADMIN_TOKEN (openssl rand -hex 24) and send Authorization: Bearer <ADMIN_TOKEN>",
-            });
+          return reply.code(401).send({
+            error: "unauthorized",
+            message:
+              "the admin API is disabled: set ADMIN_TOKEN (openssl rand -hex 24) and send Authorization: Bearer <ADMIN_TOKEN>",
+          });
         }
         if (!isAdminAuthorised(deps.config.adminToken, request.headers.authorization)) {
-          return reply
-            .code(401)
-            .header("www-authenticate", 'Bearer realm="mailsteward"')
-            .send({
-              error: "unauthorized",
-              message: "missing or wrong bearer token; send Authorization: Bearer <ADMIN_TOKEN>",
-            });
+          return reply.code(401).header("www-authenticate", 'Bearer realm="mailsteward"').send({
+            error: "unauthorized",
+            message: "missing or wrong bearer token; send Authorization: Bearer <ADMIN_TOKEN>",
+          });
         }
       });
       api.get("/whoami", async () => ({ admin: true }));
