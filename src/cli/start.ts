@@ -18,7 +18,8 @@ export function register(program: Command): void {
           () => process.exit(0),
           () => process.exit(1),
         );
-      process.once("SIGTERM", stop);
-      process.once("SIGINT", stop);
+      // Fire-and-forget on purpose: stop() settles by exiting the process either way.
+      process.once("SIGTERM", () => void stop());
+      process.once("SIGINT", () => void stop());
     });
 }
