@@ -6,7 +6,7 @@ import { ImapFlow } from "imapflow";
 import nodemailer from "nodemailer";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+import { createTestDatabase } from "../support/database.ts";
 import { startDovecot } from "../support/dovecot.ts";
 import { startSmtpSink, type SmtpSink } from "../support/smtp-sink.ts";
 import { startProxy } from "../support/tcp-proxy.ts";

@@ -188,7 +188,7 @@ describe.each(stores)("the thin slice on $name", ({ embedded }) => {
     });
     await scheduleCampaign(app, { slug: "december" });
     await waitForStatus(running, "december", "sent");
-    const received = await sink.waitFor(2);
+    await sink.waitFor(2);
     await new Promise((r) => setTimeout(r, 300));
     expect(sink.messages.flatMap((m) => m.to).sort()).toEqual([
       "grace@example.test",
