@@ -93,6 +93,9 @@ function visit(node: unknown, bad: Set<string>): void {
       n.params?.forEach((p) => visit(p, bad));
       break;
     }
+    default:
+      // Content, comments and the program nodes name nothing; their children are walked below.
+      break;
   }
   const { program, inverse, body } = node as {
     program?: unknown;
