@@ -46,7 +46,7 @@ export function resolveSecrets(
     );
   }
   const file = path.join(opts.dataDir, "secrets.json");
-  let stored: { signingKeys?: string; suppressionKey?: string; adminToken?: string } = {};
+  let stored: { signingKeys?: string; suppressionKey?: string; adminToken?: string };
   if (fs.existsSync(file)) {
     stored = JSON.parse(fs.readFileSync(file, "utf8"));
   } else {

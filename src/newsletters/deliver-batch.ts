@@ -110,7 +110,6 @@ export async function deliverBatch(deps: DeliverDeps, items: BatchItem[]): Promi
     let upcoming = prepare();
     while (upcoming) {
       const { item, message, problem } = await upcoming;
-      upcoming = undefined;
       if (problem || !message) {
         const moved = await deps.write([
           ...settle(),
