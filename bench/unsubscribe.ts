@@ -94,7 +94,7 @@ async function main(): Promise<void> {
   });
   try {
     process.stdout.write(`seeding ${contacts} contacts subscribed to "news" ... `);
-    let t0 = performance.now();
+    const t0 = performance.now();
     await seed(app.db, contacts);
     console.log(`${Math.round(performance.now() - t0)} ms`);
     const ids = (

@@ -29,6 +29,7 @@ const charColumnsOf = new WeakMap<object, number[]>();
 class CatalogTextPool extends pg.Pool {
   // pg's overloads make a typed override awkward; the adapter always awaits
   // the promise form.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the overloads above
   override query(...args: unknown[]): any {
     const result = (super.query as (...a: unknown[]) => unknown)(...args);
     if (!(result instanceof Promise)) return result;

@@ -9,6 +9,7 @@ let t: TestServer;
 const auth = { authorization: `Bearer ${testKeys.ADMIN_TOKEN}` };
 const json = { ...auth, "content-type": "application/json" };
 // The API's answers, read loosely: the assertions below say what they must hold.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- intended: JSON of any shape
 const read = (response: Response) => response.json() as Promise<any>;
 
 beforeAll(async () => {

@@ -76,7 +76,9 @@ async function migrate(name: string): Promise<void> {
     });
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-    throw new Error(`prisma migrate deploy failed on ${name}:\n${stdout ?? ""}${stderr ?? ""}`);
+    throw new Error(`prisma migrate deploy failed on ${name}:\n${stdout ?? ""}${stderr ?? ""}`, {
+      cause: error,
+    });
   }
 }
 

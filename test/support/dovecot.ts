@@ -186,7 +186,9 @@ export async function startDovecot(opts: { users?: string[] } = {}): Promise<Dov
       const log = await readFile(path.join(dir, "dovecot.log"), "utf8").catch(() => "");
       if (attempt === 3) {
         await rm(dir, { recursive: true, force: true });
-        throw new Error(`Dovecot did not start: ${(error as Error).message}\n${log}`);
+        throw new Error(`Dovecot did not start: ${(error as Error).message}\n${log}`, {
+          cause: error,
+        });
       }
     }
   }
