@@ -13,6 +13,11 @@ export const errorCodes = [
   "config",
   "data_dir_locked",
   "refused",
+  /** an IMAP server refused a mailbox's login */
+  "mailbox_login_failed",
+  /** an IMAP server could not be reached, or its certificate is not trusted */
+  "mailbox_unreachable",
+  "unparseable",
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

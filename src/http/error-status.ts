@@ -9,6 +9,9 @@ const statusByCode: Record<ErrorCode, number> = {
   conflict: 409,
   invalid_template: 422,
   refused: 422,
+  mailbox_login_failed: 422,
+  mailbox_unreachable: 502,
+  unparseable: 422,
   config: 500,
   data_dir_locked: 503,
 };

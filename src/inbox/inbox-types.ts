@@ -58,6 +58,8 @@ export interface ParsedMessage {
   reports: ReportPart[];
   /** the raw size in bytes */
   size: number;
+  /** damage the parser recovered from (missing closing boundary, NUL bytes, ...) */
+  defects?: string[];
 }
 
 export interface BounceRecipient {
