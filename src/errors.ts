@@ -17,6 +17,10 @@ export const errorCodes = [
   "mailbox_login_failed",
   /** an IMAP server could not be reached, or its certificate is not trusted */
   "mailbox_unreachable",
+  /** an IMAP server refused a mailbox's login */
+  "mailbox_login_failed",
+  /** an IMAP server could not be reached, or its certificate is not trusted */
+  "mailbox_unreachable",
   "unparseable",
 ] as const;
 

@@ -64,6 +64,21 @@ export const configSchema = z.object({
   DKIM_SELECTOR: z.string().optional(),
   DKIM_PRIVATE_KEY_FILE: z.string().optional(),
 
+  MAILBOX_TLS_VERIFY: z
+    .enum(["true", "false"], { error: 'expected "true" (the default) or "false" to opt out' })
+    .default("true"),
+  MAILBOX_SECRETS_DIR: z.string().optional(),
+  CLEANUP_SCHEDULE: z.string().default("0 6 15 1 *"),
+  CLEANUP_GRACE_DAYS: positiveInt.default(14),
+  CLEANUP_OLDER_THAN_MONTHS: positiveInt.default(12),
+  CLEANUP_FOLDERS: z.string().default("INBOX,\\Sent,\\Archive,\\Trash,\\Junk"),
+  CLEANUP_KEEP_FOLDERS: z.string().default(""),
+  CLEANUP_DELETE_MODE: z
+    .enum(["expunge", "trash"], {
+      error: 'expected "expunge" (UID EXPUNGE in place) or "trash" (MOVE to Trash, then UID EXPUNGE there)',
+    })
+    .default("expunge"),
+
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   TRUST_PROXY: bool.default(false),
 });

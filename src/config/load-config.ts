@@ -35,6 +35,27 @@ export interface Config {
   sendRetryDelaySeconds: number;
   dkim: { domain: string; selector: string; privateKeyFile: string } | undefined;
   logLevel: RawConfig["LOG_LEVEL"];
+  /** employees' IMAP mailboxes */
+  mailboxes: {
+    /** verify IMAP servers' certificates; false only when the operator opted out */
+    tlsVerify: boolean;
+    /** relative `file:` secret references resolve against this directory */
+    secretsDir: string;
+  };
+  /** the yearly mailbox cleanup and its default policy */
+  cleanup: {
+    /** cron expression of the yearly review digest */
+    schedule: string;
+    /** days between the digest and the deletion */
+    graceDays: number;
+    olderThanMonths: number;
+    /** folders to clean: names, or SPECIAL-USE attributes such as \Sent (RFC 6154) */
+    folders: string[];
+    /** folders never touched, same notation */
+    keepFolders: string[];
+    /** expunge: UID EXPUNGE in place (RFC 4315); trash: MOVE to Trash (RFC 6851), then UID EXPUNGE there */
+    deleteMode: "expunge" | "trash";
+  };
   trustProxy: boolean;
 }
 
@@ -158,8 +179,27 @@ function toConfig(raw: RawConfig, warn: (message: string) => void): Config {
         }
       : undefined,
     logLevel: raw.LOG_LEVEL,
+    mailboxes: {
+      tlsVerify: raw.MAILBOX_TLS_VERIFY === "true",
+      secretsDir: path.resolve(raw.MAILBOX_SECRETS_DIR ?? "."),
+    },
+    cleanup: {
+      schedule: raw.CLEANUP_SCHEDULE,
+      graceDays: raw.CLEANUP_GRACE_DAYS,
+      olderThanMonths: raw.CLEANUP_OLDER_THAN_MONTHS,
+      folders: splitList(raw.CLEANUP_FOLDERS),
+      keepFolders: splitList(raw.CLEANUP_KEEP_FOLDERS),
+      deleteMode: raw.CLEANUP_DELETE_MODE,
+    },
     trustProxy: raw.TRUST_PROXY,
   };
+}
+
+function splitList(value: string): string[] {
+  return value
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
 }
 
 function domainOf(from: string): string {
