@@ -74,9 +74,10 @@ export async function subscribeContact(
       action: "subscription.subscribed",
       subjectType: "contact",
       subjectId: contact.id,
+      // The source is the operator's free text and may name the person: it stays in the
+      // consent ledger (erased with them), never in the audit log.
       detail: {
         list: list.slug,
-        source,
         direct: true,
         previous: current?.status ?? null,
         contactCreated: contact.created,

@@ -1,0 +1,141 @@
+/**
+ * Guards invariant 7 (DESIGN.md): erasure removes the person everywhere and
+ * leaves only a keyed hash in suppression; the audit entries refer to that
+ * hash and hold no personal data.
+ *
+ * "Everywhere" is found from the catalog, not from a list kept by hand: every
+ * table with a foreign key to contacts, or with a contact_id column, loses the
+ * person's rows in the same transaction that deletes the contact. A table
+ * added later is covered without editing this file (and the completeness test
+ * scans every text column of every table to prove it). privacy_requests is the
+ * one exception: a request outlives the person (its foreign key sets null and
+ * it keeps only the keyed hash), as evidence that the request was fulfilled.
+ */
+import { Prisma } from "../generated/prisma/client.ts";
+import { hashAddress } from "../consent/address-hash.ts";
+import type { Clock, Db } from "../types.ts";
+import type { DbOrTx } from "./record-audit.ts";
+
+export interface Erasure {
+  contactId: number;
+  /** why, for the audit entry: ids, rule names and dates only */
+  why: Prisma.InputJsonObject;
+}
+
+export interface Erased {
+  contactId: number;
+  /** the keyed hash that stands for the person from now on */
+  addressHash: string;
+}
+
+/** Tables that refer to a person and outlive them (keeping only the keyed hash). */
+const OUTLIVES_PERSON = new Set(["privacy_requests"]);
+
+/**
+ * Erases a batch of contacts in one transaction (callers keep batches small:
+ * retention passes a few hundred at a time). Contacts already gone are
+ * skipped. The consent ledger's delete guard lets the rows go only because
+ * this transaction sets `mailsteward.erasure` (see the privacy migration).
+ */
+export async function eraseContacts(
+  deps: { db: Db; config: { suppressionKey: string }; clock: Clock },
+  input: { erasures: Erasure[]; actor: string; action?: string },
+): Promise<Erased[]> {
+  if (input.erasures.length === 0) return [];
+  const now = deps.clock.now();
+  const tables = await referencingTables(deps.db);
+  return deps.db.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT set_config('mailsteward.erasure', 'on', true)`;
+      const ids = input.erasures.map((e) => e.contactId);
+      const rows = await tx.$queryRaw<{ id: number; email: string }[]>`
+        SELECT id, email FROM contacts WHERE id = ANY(${ids}::int[]) ORDER BY id FOR UPDATE`;
+      if (rows.length === 0) return [];
+      const found = rows.map((r) => r.id);
+      for (const t of tables) {
+        await tx.$executeRawUnsafe(
+          `DELETE FROM ${t.table} WHERE ${t.column} = ANY($1::int[])`,
+          found,
+        );
+      }
+      await tx.$executeRaw`DELETE FROM contacts WHERE id = ANY(${found}::int[])`;
+      const erased = rows.map((r) => ({
+        contactId: r.id,
+        addressHash: hashAddress(deps.config.suppressionKey, r.email),
+      }));
+      await writeSuppressionsAndAudit(tx, erased, input, now);
+      return erased;
+    },
+    { timeout: 120_000, maxWait: 30_000 },
+  );
+}
+
+/**
+ * One statement for the suppressions and one for the audit entries, whatever
+ * the batch size. An address already suppressed for another reason becomes
+ * `erased`: from now on only the person's own double opt-in lifts it.
+ */
+async function writeSuppressionsAndAudit(
+  tx: DbOrTx,
+  erased: Erased[],
+  input: { erasures: Erasure[]; actor: string; action?: string },
+  now: Date,
+): Promise<void> {
+  const at = now.toISOString();
+  const hashes = erased.map((e) => e.addressHash);
+  await tx.$executeRaw`
+    INSERT INTO suppressions (address_hash, reason, detail, created_at)
+    SELECT h, 'erased', NULL, ${at}::timestamp(3) FROM unnest(${hashes}::text[]) AS h
+    ON CONFLICT (address_hash) DO UPDATE SET reason = 'erased', detail = NULL`;
+  const whyById = new Map(input.erasures.map((e) => [e.contactId, e.why]));
+  const details = erased.map((e) =>
+    JSON.stringify({ ...whyById.get(e.contactId), formerContactId: e.contactId }),
+  );
+  const action = input.action ?? "contact.erased";
+  await tx.$executeRaw`
+    INSERT INTO audit_log (at, actor, action, subject_type, subject_id, detail)
+    SELECT ${at}::timestamp(3), ${input.actor}, ${action}, 'address_hash', h, d::jsonb
+      FROM unnest(${hashes}::text[], ${details}::text[]) AS u(h, d)`;
+}
+
+interface ReferencingTable {
+  /** quoted, as regclass prints it */
+  table: string;
+  /** quoted */
+  column: string;
+}
+
+let cached: Promise<ReferencingTable[]> | undefined;
+let cachedFor: Db | undefined;
+
+/**
+ * Every (table, column) that points at a contact: single-column foreign keys
+ * to contacts, and columns named contact_id without one. Read once per client
+ * (the schema changes only by migration, between deployments).
+ */
+function referencingTables(db: Db): Promise<ReferencingTable[]> {
+  if (cached && cachedFor === db) return cached;
+  cachedFor = db;
+  cached = db
+    .$queryRaw<{ table: string; column: string }[]>(
+      Prisma.sql`
+      SELECT DISTINCT t.relid::regclass::text AS table, quote_ident(t.attname) AS column FROM (
+        SELECT c.conrelid AS relid, a.attname
+          FROM pg_constraint AS c
+          JOIN pg_attribute AS a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+         WHERE c.contype = 'f' AND c.confrelid = 'contacts'::regclass AND cardinality(c.conkey) = 1
+        UNION
+        SELECT a.attrelid, a.attname
+          FROM pg_attribute AS a
+          JOIN pg_class AS k ON k.oid = a.attrelid AND k.relkind IN ('r', 'p')
+          JOIN pg_namespace AS n ON n.oid = k.relnamespace AND n.nspname = current_schema()
+         WHERE a.attname = 'contact_id' AND NOT a.attisdropped AND a.attrelid <> 'contacts'::regclass
+      ) AS t ORDER BY 1, 2`,
+    )
+    .then((rows) => rows.filter((r) => !OUTLIVES_PERSON.has(r.table.replace(/"/g, ""))))
+    .catch((error: unknown) => {
+      cached = undefined;
+      throw error;
+    });
+  return cached;
+}
