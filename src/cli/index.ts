@@ -19,6 +19,7 @@ import { register as registerCampaignPause } from "./campaign-pause.ts";
 import { register as registerCampaignResume } from "./campaign-resume.ts";
 import { register as registerCampaignCancel } from "./campaign-cancel.ts";
 import { register as registerCampaignReport } from "./campaign-report.ts";
+import { register as registerPrivacyCommands } from "./privacy-commands.ts";
 
 const program = new Command("mailsteward")
   .description(
@@ -41,6 +42,7 @@ for (const register of [
   registerCampaignResume,
   registerCampaignCancel,
   registerCampaignReport,
+  registerPrivacyCommands,
 ])
   register(program);
 

@@ -16,6 +16,7 @@ import { messagePage } from "./pages/layout.ts";
 import { registerPublicRoutes } from "./public-routes.ts";
 import { register as registerContactsAdmin } from "./admin/contacts.ts";
 import { register as registerCampaignsAdmin } from "./admin/campaigns.ts";
+import { register as registerPrivacyAdmin } from "./admin/privacy.ts";
 
 export interface HttpDeps {
   db: Db;
@@ -40,7 +41,11 @@ export type AdminModule = (app: FastifyInstance, deps: HttpDeps) => void;
  * is `src/http/admin/<area>.ts` exporting `register(app, deps)`; add one
  * import and one entry here.
  */
-const adminModules: AdminModule[] = [registerContactsAdmin, registerCampaignsAdmin];
+const adminModules: AdminModule[] = [
+  registerContactsAdmin,
+  registerCampaignsAdmin,
+  registerPrivacyAdmin,
+];
 
 // Pages are ours alone: no scripts at all, inline styles only, forms post back here.
 const contentSecurityPolicy =

@@ -3,6 +3,7 @@ import type { HttpDeps } from "./create-server.ts";
 import { parseMultipartFields } from "./one-click-body.ts";
 import { registerSignupRoutes } from "./signup-routes.ts";
 import { registerUnsubscribeRoutes } from "./unsubscribe-routes.ts";
+import { registerWithdrawalRoutes } from "./withdrawal-routes.ts";
 
 /** The routes a subscriber reaches from an email or a web form (no auth: the signed token is the credential). */
 export function registerPublicRoutes(app: FastifyInstance, deps: HttpDeps): void {
@@ -25,4 +26,5 @@ export function registerPublicRoutes(app: FastifyInstance, deps: HttpDeps): void
   );
   registerUnsubscribeRoutes(app, deps);
   registerSignupRoutes(app, deps);
+  registerWithdrawalRoutes(app, deps);
 }

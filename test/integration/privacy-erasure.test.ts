@@ -16,6 +16,7 @@ import { isAppError } from "../../src/errors.ts";
 import { openApp, type App } from "../../src/main.ts";
 import { eraseContact } from "../../src/privacy/erase-contact.ts";
 import { testConfig } from "../support/app-config.ts";
+import { findEverywhere as findAll } from "./find-everywhere.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 import { startSmtpSink, type SmtpSink } from "../support/smtp-sink.ts";
 
@@ -30,38 +31,7 @@ const deps = () => ({ db: app.db, config: app.config, clock, log: app.log, maile
 const ann = { email: "ann.zyxwright@example.test", name: "Ann Zyxwright", phone: "+47 912 34 567" };
 const bob = { email: "bob.qvistad@example.test", name: "Bob Qvistad", phone: "+31 6 1234 5678" };
 
-interface Hit {
-  table: string;
-  column: string;
-  count: number;
-}
-
-/**
- * Every column of every table in the database (from information_schema, so a
- * table added by a later migration is covered), cast to text and searched
- * case-insensitively for each needle.
- */
-async function findEverywhere(needles: string[]): Promise<Hit[]> {
-  const { rows: columns } = await sql.query<{ table_name: string; column_name: string }>(
-    `SELECT c.table_name, c.column_name
-       FROM information_schema.columns AS c
-       JOIN information_schema.tables AS t USING (table_schema, table_name)
-      WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'
-      ORDER BY 1, 2`,
-  );
-  const hits: Hit[] = [];
-  for (const { table_name, column_name } of columns) {
-    const q = `SELECT count(*)::int AS n FROM "${table_name}" WHERE ${needles
-      .map((_, i) => `"${column_name}"::text ILIKE $${i + 1}`)
-      .join(" OR ")}`;
-    const { rows } = await sql.query<{ n: number }>(
-      q,
-      needles.map((n) => `%${n.replace(/[\\%_]/g, "\\$&")}%`),
-    );
-    if (rows[0]!.n > 0) hits.push({ table: table_name, column: column_name, count: rows[0]!.n });
-  }
-  return hits;
-}
+const findEverywhere = (needles: string[]) => findAll(database.url, needles);
 
 /** A person with something in every table this test knows of; the catalog scan covers the rest. */
 async function seedPerson(p: typeof ann, campaignId: number): Promise<number> {

@@ -47,7 +47,11 @@ export function preferenceForm(token: string, prefs: Preferences): Html {
           Unsubscribe from everything
         </button>
       </div>
-    </form>`;
+    </form>
+    <p class="muted">
+      Want us to forget you altogether?
+      <a href="/u/${token}/delete">Withdraw my consent and delete my data</a>
+    </p>`;
 }
 
 /** GET /u/:token: asks, changes nothing (mail scanners prefetch links). */

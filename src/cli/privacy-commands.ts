@@ -1,0 +1,10 @@
+import type { Command } from "commander";
+import { register as registerPrivacyErase } from "./privacy-erase.ts";
+
+/**
+ * The privacy commands (privacy ..., contacts show/touch, audit), registered
+ * together so that src/cli/index.ts names them once.
+ */
+export function register(program: Command): void {
+  for (const register of [registerPrivacyErase]) register(program);
+}

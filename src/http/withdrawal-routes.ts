@@ -1,0 +1,62 @@
+import type { FastifyInstance, FastifyReply } from "fastify";
+import { isAppError } from "../errors.ts";
+import { eraseContact } from "../privacy/erase-contact.ts";
+import { verifyToken, type TokenScope } from "../unsubscribe/tokens.ts";
+import type { HttpDeps } from "./create-server.ts";
+import { invalidLinkPage } from "./pages/unsubscribe-pages.ts";
+import { dataDeletedPage, deleteDataPage } from "./pages/withdrawal-pages.ts";
+
+/**
+ * "Delete my data" from the preference centre: withdrawing consent deletes
+ * the person, as the privacy statement promises, not just unsubscribes.
+ * - GET  /u/:token/delete   asks (mail scanners prefetch links: a GET changes nothing)
+ * - POST /u/:token/delete   erases, after the button; the signed unsubscribe link is the
+ *                           verification (only the person received it)
+ */
+export function registerWithdrawalRoutes(app: FastifyInstance, deps: HttpDeps): void {
+  const verify = (token: string): TokenScope | null => {
+    try {
+      return verifyToken(deps.config.signingKeys, token, "unsubscribe");
+    } catch (error) {
+      if (isAppError(error, "invalid_token")) return null;
+      throw error;
+    }
+  };
+  const page = (reply: FastifyReply, status: number, body: string) =>
+    reply.code(status).type("text/html; charset=utf-8").send(body);
+
+  app.get<{ Params: { token: string } }>("/u/:token/delete", async (request, reply) => {
+    const scope = verify(request.params.token);
+    if (!scope) return page(reply, 400, invalidLinkPage());
+    const exists = await deps.db.contact.count({ where: { id: scope.contactId } });
+    if (exists === 0) return page(reply, 200, dataDeletedPage(null));
+    return page(reply, 200, deleteDataPage(request.params.token));
+  });
+
+  app.post<{ Params: { token: string }; Body: unknown }>(
+    "/u/:token/delete",
+    { bodyLimit: 4096 },
+    async (request, reply) => {
+      const scope = verify(request.params.token);
+      if (!scope) return page(reply, 400, invalidLinkPage());
+      const body = request.body as Record<string, unknown> | null;
+      if (typeof body !== "object" || body === null || body.confirm !== "yes")
+        return page(reply, 400, deleteDataPage(request.params.token));
+      try {
+        const result = await eraseContact(deps, {
+          contact: { id: scope.contactId },
+          kind: "withdrawal",
+          verification: { method: "signed-link", reference: null },
+          actor: "subscriber",
+          source: "preference-centre",
+        });
+        return page(reply, 200, dataDeletedPage(result.reference));
+      } catch (error) {
+        // Erased already (a second click, or a second tab): the outcome the person asked for holds.
+        if (isAppError(error, "not_found") || isAppError(error, "conflict"))
+          return page(reply, 200, dataDeletedPage(null));
+        throw error;
+      }
+    },
+  );
+}
