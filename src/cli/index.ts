@@ -10,7 +10,6 @@ import { register as registerStatus } from "./status.ts";
 import { register as registerContactsImport } from "./contacts-import.ts";
 import { register as registerLists } from "./lists.ts";
 import { register as registerListsCreate } from "./lists-create.ts";
-import { register as registerListsSetPublic } from "./lists-set-public.ts";
 import { register as registerSubscribe } from "./subscribe.ts";
 import { register as registerCampaignCreate } from "./campaign-create.ts";
 import { register as registerCampaignPreview } from "./campaign-preview.ts";
@@ -20,12 +19,6 @@ import { register as registerCampaignPause } from "./campaign-pause.ts";
 import { register as registerCampaignResume } from "./campaign-resume.ts";
 import { register as registerCampaignCancel } from "./campaign-cancel.ts";
 import { register as registerCampaignReport } from "./campaign-report.ts";
-import { register as registerEmployeesAdd } from "./employees-add.ts";
-import { register as registerEmployeesList } from "./employees-list.ts";
-import { register as registerEmployeesShow } from "./employees-show.ts";
-import { register as registerEmployeesSet } from "./employees-set.ts";
-import { register as registerEmployeesRemove } from "./employees-remove.ts";
-import { register as registerMailboxCheck } from "./mailbox-check.ts";
 import { register as registerPrivacyCommands } from "./privacy-commands.ts";
 import { register as registerInboxClassify } from "./inbox-classify.ts";
 
@@ -41,7 +34,6 @@ for (const register of [
   registerContactsImport,
   registerLists,
   registerListsCreate,
-  registerListsSetPublic,
   registerSubscribe,
   registerCampaignCreate,
   registerCampaignPreview,
@@ -51,12 +43,6 @@ for (const register of [
   registerCampaignResume,
   registerCampaignCancel,
   registerCampaignReport,
-  registerEmployeesAdd,
-  registerEmployeesList,
-  registerEmployeesShow,
-  registerEmployeesSet,
-  registerEmployeesRemove,
-  registerMailboxCheck,
   registerPrivacyCommands,
   registerInboxClassify,
 ])
