@@ -1,5 +1,11 @@
 import type { JobDefinition } from "../src/jobs.ts";
 import { campaignSend } from "./campaign-send.ts";
+import { inboxEnsureWatchers } from "./inbox-ensure-watchers.ts";
+import { inboxWatch } from "./inbox-watch.ts";
 
 /** Every job the worker runs. Names are stable: queued jobs refer to them. */
-export const jobs: readonly JobDefinition[] = [campaignSend as JobDefinition];
+export const jobs: readonly JobDefinition[] = [
+  campaignSend as JobDefinition,
+  inboxWatch as JobDefinition,
+  inboxEnsureWatchers as JobDefinition,
+];

@@ -37,6 +37,11 @@ export function defineJob<S extends z.ZodType>(job: JobDefinition<S>): JobDefini
 export interface JobQueue {
   now(name: string, data: unknown): Promise<void>;
   at(when: Date, name: string, data: unknown): Promise<void>;
+  /**
+   * queues a run of `name` now unless a job of that name with the same data is
+   * already queued or running (a long-running job per key, e.g. one watcher per mailbox)
+   */
+  ensure(name: string, data: Record<string, string | number>): Promise<void>;
   /** removes queued runs of `name` whose data matches every given field */
   cancel(name: string, data: Record<string, unknown>): Promise<number>;
 }

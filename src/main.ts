@@ -13,6 +13,8 @@ import { loadConfig, type Config } from "./config/load-config.ts";
 import { isAppError } from "./errors.ts";
 import { createServer } from "./http/create-server.ts";
 import type { JobQueue } from "./jobs.ts";
+import { ensureWatchers } from "./inbox/ensure-watchers.ts";
+import { inboxStatus } from "./inbox/inbox-status.ts";
 import { systemClock, type Clock, type Db, type Logger, type Mailer } from "./types.ts";
 
 export interface App {
@@ -54,7 +56,8 @@ export async function openApp(opts: OpenAppOptions): Promise<App> {
     embedded: database.embedded,
     mongoUrl: config.agendaMongoUrl,
     lockLifetimeMs: config.jobLockLifetimeMs,
-    concurrency: config.jobConcurrency,
+    // each watched mailbox holds one inbox.watch run for as long as the worker runs
+    concurrency: config.jobConcurrency + config.inbox.mailboxes.length,
     jobs,
     context: { db: database.db, mailer, clock, log, config },
     log,
@@ -87,6 +90,7 @@ export async function start(
   opts: OpenAppOptions & { worker?: boolean; http?: boolean } = { purpose: "mailsteward start" },
 ): Promise<Running> {
   const app = await openApp(opts);
+  const startedAt = Date.now();
   const server = createServer({
     db: app.db,
     config: app.config,
@@ -99,11 +103,18 @@ export async function start(
         () => true,
         () => false,
       );
-      return { database, jobs: opts.worker === false ? true : await app.jobs.healthy() };
+      return {
+        database,
+        jobs: opts.worker === false ? true : await app.jobs.healthy(),
+        inbox: database ? await watcherHealth(app, startedAt) : { ok: false, down: [] },
+      };
     },
   });
   try {
-    if (opts.worker !== false) await app.jobs.start();
+    if (opts.worker !== false) {
+      await app.jobs.start();
+      await ensureWatchers(app);
+    }
     if (opts.http !== false) await server.listen({ host: app.config.host, port: app.config.port });
   } catch (error) {
     await server.close();
@@ -129,6 +140,20 @@ export async function start(
       await app.close();
     },
   };
+}
+
+/**
+ * A watched mailbox whose watcher's heartbeat is older than the job lock
+ * lifetime is down (whichever worker should be watching it); for one lock
+ * lifetime after start a watcher may still be on its way.
+ */
+async function watcherHealth(
+  app: App,
+  startedAt: number,
+): Promise<{ ok: boolean; down: string[] }> {
+  const down = (await inboxStatus(app)).filter((m) => !m.up).map((m) => m.mailbox);
+  const settling = Date.now() - startedAt < app.config.jobLockLifetimeMs;
+  return { ok: down.length === 0 || settling, down };
 }
 
 async function main(): Promise<void> {

@@ -66,6 +66,15 @@ export function createJobRunner(opts: JobRunnerOptions): JobRunner {
       assertKnown(name);
       await agenda.schedule(when, name, data);
     },
+    async ensure(name, data) {
+      assertKnown(name);
+      const unique = Object.fromEntries(Object.entries(data).map(([k, v]) => [`data.${k}`, v]));
+      await agenda
+        .create(name, data)
+        .unique(unique, { insertOnly: true })
+        .schedule(new Date())
+        .save();
+    },
     async cancel(name, data) {
       assertKnown(name);
       const { jobs } = await agenda.queryJobs({ name });

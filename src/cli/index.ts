@@ -21,6 +21,9 @@ import { register as registerCampaignCancel } from "./campaign-cancel.ts";
 import { register as registerCampaignReport } from "./campaign-report.ts";
 import { register as registerPrivacyCommands } from "./privacy-commands.ts";
 import { register as registerInboxClassify } from "./inbox-classify.ts";
+import { register as registerInboxStatus } from "./inbox-status.ts";
+import { register as registerDialogueList } from "./dialogue-list.ts";
+import { register as registerDialogueShow } from "./dialogue-show.ts";
 
 const program = new Command("mailsteward")
   .description(
@@ -45,6 +48,9 @@ for (const register of [
   registerCampaignReport,
   registerPrivacyCommands,
   registerInboxClassify,
+  registerInboxStatus,
+  registerDialogueList,
+  registerDialogueShow,
 ])
   register(program);
 

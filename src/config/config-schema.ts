@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { handoverConfigShape } from "./handover-config.ts";
+import { inboxConfigShape } from "./inbox-config.ts";
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -75,9 +77,16 @@ export const configSchema = z.object({
   CLEANUP_KEEP_FOLDERS: z.string().default(""),
   CLEANUP_DELETE_MODE: z
     .enum(["expunge", "trash"], {
-      error: 'expected "expunge" (UID EXPUNGE in place) or "trash" (MOVE to Trash, then UID EXPUNGE there)',
+      error:
+        'expected "expunge" (UID EXPUNGE in place) or "trash" (MOVE to Trash, then UID EXPUNGE there)',
     })
     .default("expunge"),
+
+  /** watched mailboxes, soft-bounce policy, envelope sender (see inbox-config.ts) */
+  ...inboxConfigShape,
+
+  /** offboarding handover: connections, relevance rules, account-deletion hook (see handover-config.ts) */
+  ...handoverConfigShape,
 
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   TRUST_PROXY: bool.default(false),

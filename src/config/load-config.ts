@@ -6,6 +6,8 @@ import { configSchema, type RawConfig } from "./config-schema.ts";
 import { resolveSecrets } from "./local-secrets.ts";
 import { parseSigningKeys, type SigningKey } from "./signing-keys.ts";
 import { defaultTemplatesDir } from "./templates-dir.ts";
+import { parseHandoverConfig, type HandoverConfig } from "./handover-config.ts";
+import { parseInboxConfig, type InboxConfig } from "./inbox-config.ts";
 
 export interface Config {
   databaseUrl: string | undefined;
@@ -34,6 +36,12 @@ export interface Config {
   /** first wait before a campaign retries deliveries deferred by 4xx answers; doubles per try */
   sendRetryDelaySeconds: number;
   dkim: { domain: string; selector: string; privateKeyFile: string } | undefined;
+  /** envelope sender (Return-Path) of campaign mail; with `verp`, bounces+TOKEN@ per delivery */
+  bounce: { address: string; verp: boolean };
+  /** watched mailboxes and what to do with what arrives (issue 8) */
+  inbox: InboxConfig;
+  /** offboarding handover (issue 9) */
+  handover: HandoverConfig;
   logLevel: RawConfig["LOG_LEVEL"];
   /** employees' IMAP mailboxes */
   mailboxes: {
@@ -78,7 +86,7 @@ export function loadConfig(
   }
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) throw configError(parsed.error, merged);
-  return toConfig(parsed.data, warn);
+  return toConfig(parsed.data, warn, merged);
 }
 
 function readConfigFile(file: string): Record<string, string> {
@@ -127,7 +135,11 @@ function configError(error: z.ZodError, values: Record<string, string>): AppErro
   );
 }
 
-function toConfig(raw: RawConfig, warn: (message: string) => void): Config {
+function toConfig(
+  raw: RawConfig,
+  warn: (message: string) => void,
+  env: Record<string, string> = {},
+): Config {
   const dkimParts = [raw.DKIM_DOMAIN, raw.DKIM_SELECTOR, raw.DKIM_PRIVATE_KEY_FILE];
   if (dkimParts.some(Boolean) && !dkimParts.every(Boolean)) {
     throw new AppError(
@@ -178,6 +190,12 @@ function toConfig(raw: RawConfig, warn: (message: string) => void): Config {
           privateKeyFile: raw.DKIM_PRIVATE_KEY_FILE!,
         }
       : undefined,
+    bounce: {
+      address: raw.BOUNCE_ADDRESS ?? senderOf(raw.MAIL_FROM),
+      verp: raw.BOUNCE_VERP,
+    },
+    inbox: parseInboxConfig(raw, env),
+    handover: parseHandoverConfig(raw),
     logLevel: raw.LOG_LEVEL,
     mailboxes: {
       tlsVerify: raw.MAILBOX_TLS_VERIFY === "true",
@@ -210,4 +228,9 @@ function domainOf(from: string): string {
       `MAIL_FROM (got "${from}"): expected an address such as "News <news@example.com>"`,
     );
   return match[1];
+}
+
+/** "News <news@example.com>" → "news@example.com" */
+function senderOf(from: string): string {
+  return /<([^>]+)>\s*$/.exec(from)?.[1] ?? from.trim();
 }

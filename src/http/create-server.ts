@@ -16,6 +16,7 @@ import { messagePage } from "./pages/layout.ts";
 import { registerPublicRoutes } from "./public-routes.ts";
 import { register as registerContactsAdmin } from "./admin/contacts.ts";
 import { register as registerCampaignsAdmin } from "./admin/campaigns.ts";
+import { register as registerInboxAdmin } from "./admin/inbox.ts";
 import { register as registerPrivacyAdmin } from "./admin/privacy.ts";
 
 export interface HttpDeps {
@@ -25,7 +26,12 @@ export interface HttpDeps {
   log: Logger;
   queue: JobQueue;
   /** whether the database and the job runner answer */
-  health(): Promise<{ database: boolean; jobs: boolean }>;
+  health(): Promise<{
+    database: boolean;
+    jobs: boolean;
+    /** watched mailboxes whose watcher is down (issue 8); absent: not watching */
+    inbox?: { ok: boolean; down: string[] };
+  }>;
   /** for routes that send mail directly (the double opt-in confirmation); jobs get theirs from the runner */
   mailer?: Mailer;
   /** POST /subscribe per client IP: a token bucket (default 10, refilling 1 every 6 s) */
@@ -45,6 +51,7 @@ const adminModules: AdminModule[] = [
   registerContactsAdmin,
   registerCampaignsAdmin,
   registerPrivacyAdmin,
+  registerInboxAdmin,
 ];
 
 // Pages are ours alone: no scripts at all, inline styles only, forms post back here.
@@ -92,7 +99,7 @@ export function createServer(deps: HttpDeps): FastifyInstance {
 
   app.get("/health", async (_req, reply) => {
     const status = await deps.health();
-    const ok = status.database && status.jobs;
+    const ok = status.database && status.jobs && (status.inbox?.ok ?? true);
     return reply.code(ok ? 200 : 503).send({ status: ok ? "ok" : "unavailable", ...status });
   });
 

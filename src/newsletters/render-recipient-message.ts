@@ -4,7 +4,8 @@ import type { Envelope, Mailer } from "../types.ts";
 import { unsubscribeMailto, unsubscribeUrl } from "../unsubscribe/links.ts";
 import { signToken } from "../unsubscribe/tokens.ts";
 import { createMessageBuilder } from "./build-message.ts";
-import { senderAddress, senderDomain } from "./message-id.ts";
+import { envelopeSender } from "./bounce-token.ts";
+import { senderDomain } from "./message-id.ts";
 import type { FrozenCampaign } from "./render/compile-campaign.ts";
 import { createPersonaliser, type Personalised } from "./render/personalise.ts";
 
@@ -34,7 +35,6 @@ export function createCampaignRenderer(
   const { config } = deps;
   const personalise = createPersonaliser(campaign.frozen);
   const domain = senderDomain(config.mailFrom);
-  const envelopeFrom = senderAddress(config.mailFrom);
   const build = createMessageBuilder({
     from: config.mailFrom,
     boundary: `=_ms_${campaign.id}_${crypto.randomBytes(8).toString("hex")}`,
@@ -74,7 +74,9 @@ export function createCampaignRenderer(
         ["Feedback-ID", `c${campaign.id}:${listSlug}:mailsteward:${domain}`],
       ],
     });
-    return { envelope: { from: envelopeFrom, to: r.email }, raw, personalised };
+    // Return-Path: BOUNCE_ADDRESS, VERP-encoded per delivery when BOUNCE_VERP is on (bounce-token.ts)
+    const from = envelopeSender(config, { campaignId: campaign.id, contactId: r.contactId });
+    return { envelope: { from, to: r.email }, raw, personalised };
   };
 }
 

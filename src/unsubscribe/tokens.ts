@@ -19,7 +19,8 @@ import crypto from "node:crypto";
 import type { SigningKey } from "../config/signing-keys.ts";
 import { AppError } from "../errors.ts";
 
-export type TokenPurpose = "unsubscribe" | "confirm";
+/** bounce: the VERP envelope sender of one delivery (src/newsletters/bounce-token.ts) */
+export type TokenPurpose = "unsubscribe" | "confirm" | "bounce";
 
 export interface TokenScope {
   contactId: number;
@@ -31,7 +32,7 @@ export interface TokenScope {
 const VERSION = 1;
 const MAC_BYTES = 16;
 const DOMAIN = Buffer.from("mailsteward-token\0", "utf8");
-const PURPOSE_BYTE: Record<TokenPurpose, number> = { unsubscribe: 1, confirm: 2 };
+const PURPOSE_BYTE: Record<TokenPurpose, number> = { unsubscribe: 1, confirm: 2, bounce: 3 };
 const ALPHABET = "abcdefghijklmnopqrstuvwxyz234567";
 const DECODE = new Int8Array(128).fill(-1);
 for (let i = 0; i < ALPHABET.length; i++) DECODE[ALPHABET.charCodeAt(i)] = i;

@@ -1,0 +1,234 @@
+/**
+ * Watches one mailbox folder until the worker stops: catch up on every UID
+ * above the checkpoint in batches, then wait for IDLE's EXISTS (RFC 2177) or
+ * the poll interval, and again. The checkpoint advances only inside the
+ * batch's own transaction (record-batch.ts), so a dropped connection, a
+ * crash or a restart resumes exactly after the last committed message. A
+ * UIDVALIDITY change (RFC 3501 §2.3.1.1: the old UIDs mean nothing now)
+ * restarts from UID 0; deduplication keeps the rescan from recording anything
+ * twice. Connection failures reconnect with exponential backoff; a message
+ * that cannot be parsed is recorded as unparseable and never stops the rest.
+ */
+import crypto from "node:crypto";
+import os from "node:os";
+import type { Config } from "../config/load-config.ts";
+import type { WatchedMailbox } from "../config/inbox-config.ts";
+import { AppError } from "../errors.ts";
+import type { Clock, Db, Logger } from "../types.ts";
+import { claimWatch, heartbeat, releaseWatch } from "./claim-watch.ts";
+import type { InboxSession, OpenInboxSession } from "./inbox-session.ts";
+import { readMessage, type ReadDeps } from "./read-message.ts";
+import { recordBatch, type BatchItem, type RecordDeps } from "./record-batch.ts";
+
+export interface WatchDeps {
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  config: Config;
+  signal: AbortSignal;
+  /** renews the job lock */
+  touch(): Promise<void>;
+  openSession: OpenInboxSession;
+  parse: ReadDeps["parse"];
+  classify: ReadDeps["classify"];
+  scan: RecordDeps["scan"];
+  /** called after each committed batch (progress on a terminal, tests) */
+  onBatch?: (info: { mailbox: string; recorded: number; lastUid: number }) => void;
+}
+
+const MAX_BACKOFF_MS = 60_000;
+
+export async function watchMailbox(deps: WatchDeps, key: string): Promise<void> {
+  const mailbox = deps.config.inbox.mailboxes.find((m) => m.key === key);
+  if (!mailbox) {
+    // not thrown: a failed job would stay in the queue and block the unique re-queue
+    deps.log.error("inbox.watch for a mailbox that is not configured; stopping", {
+      mailbox: key,
+      known: deps.config.inbox.mailboxes.map((m) => m.key),
+    });
+    return;
+  }
+  const watcher = `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString("hex")}`;
+  const lifetime = deps.config.jobLockLifetimeMs;
+  const waitMs = Math.max(200, Math.min(deps.config.inbox.pollSeconds * 1000, lifetime / 3));
+  let failures = 0;
+  try {
+    while (!deps.signal.aborted) {
+      if (
+        !(await claimWatch(deps.db, {
+          mailbox: key,
+          watcher,
+          now: deps.clock.now(),
+          staleMs: lifetime,
+        }))
+      ) {
+        // another worker is watching: stand by, take over when its heartbeat goes stale
+        await deps.touch();
+        await sleep(Math.min(waitMs, lifetime / 2), deps.signal);
+        continue;
+      }
+      let session: InboxSession | undefined;
+      try {
+        session = await deps.openSession(mailbox);
+        await watchSession(deps, mailbox, watcher, session, waitMs, () => (failures = 0));
+      } catch (error) {
+        if (error instanceof LostClaim) continue;
+        failures++;
+        const message = describe(error);
+        deps.log.warn("inbox watcher lost its connection; reconnecting", {
+          mailbox: key,
+          error: message,
+          attempt: failures,
+        });
+        await heartbeat(deps.db, {
+          mailbox: key,
+          watcher,
+          now: deps.clock.now(),
+          error: message,
+        }).catch(() => false);
+        const backoff = Math.min(MAX_BACKOFF_MS, 500 * 2 ** Math.min(failures - 1, 10));
+        await deps.touch().catch(() => {});
+        await sleep(backoff * (0.75 + Math.random() * 0.5), deps.signal);
+      } finally {
+        await session?.close().catch(() => {});
+      }
+    }
+  } finally {
+    await releaseWatch(deps.db, key, watcher).catch(() => {});
+  }
+}
+
+class LostClaim extends Error {}
+
+async function watchSession(
+  deps: WatchDeps,
+  mailbox: WatchedMailbox,
+  watcher: string,
+  session: InboxSession,
+  waitMs: number,
+  connected: () => void,
+): Promise<void> {
+  const state = await session.open();
+  const checkpoint = await deps.db.inboxCheckpoint.findUnique({
+    where: { mailbox: mailbox.key },
+    select: { uidValidity: true, lastUid: true },
+  });
+  let lastUid = Number(checkpoint?.lastUid ?? 0n);
+  if (checkpoint?.uidValidity != null && checkpoint.uidValidity !== state.uidValidity) {
+    deps.log.warn("UIDVALIDITY changed: rescanning the whole folder (nothing is recorded twice)", {
+      mailbox: mailbox.key,
+      was: String(checkpoint.uidValidity),
+      now: String(state.uidValidity),
+    });
+    lastUid = 0;
+  }
+  if (checkpoint?.uidValidity !== state.uidValidity)
+    await deps.db.inboxCheckpoint.update({
+      where: { mailbox: mailbox.key },
+      data: { uidValidity: state.uidValidity, lastUid: BigInt(lastUid) },
+    });
+  connected();
+  let serverUid = state.uidNext - 1;
+  const beat = async () => {
+    if (
+      !(await heartbeat(deps.db, {
+        mailbox: mailbox.key,
+        watcher,
+        now: deps.clock.now(),
+        serverUid,
+      }))
+    )
+      throw new LostClaim("another watcher took this mailbox over");
+    await deps.touch();
+  };
+  await beat();
+  while (!deps.signal.aborted) {
+    const uids = await session.uidsAfter(lastUid);
+    if (uids.length > 0) serverUid = Math.max(serverUid, uids[uids.length - 1]!);
+    for (let i = 0; i < uids.length && !deps.signal.aborted; i += deps.config.inbox.batchSize) {
+      const chunk = uids.slice(i, i + deps.config.inbox.batchSize);
+      lastUid = await processChunk(deps, mailbox, state.uidValidity, session, chunk);
+      await beat();
+    }
+    await beat();
+    const event = await session.waitForChange(waitMs, deps.signal);
+    if (event === "aborted") return;
+    if (event === "closed") throw new AppError("refused", "the IMAP connection closed");
+  }
+}
+
+async function processChunk(
+  deps: WatchDeps,
+  mailbox: WatchedMailbox,
+  uidValidity: bigint,
+  session: InboxSession,
+  chunk: number[],
+): Promise<number> {
+  const fetched = await session.fetch(chunk);
+  const readDeps: ReadDeps = {
+    parse: deps.parse,
+    classify: deps.classify,
+    unsubscribeAddresses: [deps.config.unsubscribeAddress],
+    ownAddresses: [deps.config.bounce.address, senderOf(deps.config.mailFrom)],
+  };
+  const items: BatchItem[] = [];
+  for (const m of fetched) items.push({ uid: m.uid, read: await readMessage(readDeps, m.source) });
+  // UIDs that vanished between SEARCH and FETCH (expunged by someone) are passed over
+  const lastUid = chunk[chunk.length - 1]!;
+  const result = await recordBatch(
+    {
+      db: deps.db,
+      clock: deps.clock,
+      signingKeys: deps.config.signingKeys,
+      suppressionKey: deps.config.suppressionKey,
+      createContacts: deps.config.inbox.createContacts,
+      softBounceLimit: deps.config.inbox.softBounceLimit,
+      softBounceWindowDays: deps.config.inbox.softBounceWindowDays,
+      scan: deps.scan,
+    },
+    mailbox,
+    { uidValidity },
+    items.length > 0 ? items : [],
+    lastUid,
+  );
+  // After the commit: marks for the people reading the mailbox. Losing them to a
+  // dropped connection loses nothing recorded; nothing is ever deleted.
+  const unparseable = new Set(result.unparseableUids);
+  const done = items.map((i) => i.uid).filter((u) => !unparseable.has(u));
+  await session.addFlags(done, [deps.config.inbox.doneKeyword]);
+  await session.addFlags([...unparseable], ["\\Flagged"]);
+  if (deps.config.inbox.moveTo) await session.move(done, deps.config.inbox.moveTo);
+  deps.log.debug("inbox batch recorded", {
+    mailbox: mailbox.key,
+    recorded: result.recorded,
+    duplicates: result.duplicates,
+    lastUid,
+  });
+  deps.onBatch?.({ mailbox: mailbox.key, recorded: result.recorded, lastUid });
+  return lastUid;
+}
+
+function describe(error: unknown): string {
+  const e = error as { code?: string; message?: string };
+  // imapflow's messages quote server responses, never our credentials; keep them short
+  return `${e.code ? `${e.code}: ` : ""}${e.message ?? String(error)}`
+    .replace(/\s+/g, " ")
+    .slice(0, 300);
+}
+
+function senderOf(from: string): string {
+  return /<([^>]+)>\s*$/.exec(from)?.[1] ?? from.trim();
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done);
+  });
+}
