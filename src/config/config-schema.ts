@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { privacyConfigShape } from "./privacy-config.ts";
 import { handoverConfigShape } from "./handover-config.ts";
 import { inboxConfigShape } from "./inbox-config.ts";
 
@@ -14,6 +15,7 @@ const bool = z
  * documents each with its default; keep the two in step.
  */
 export const configSchema = z.object({
+  ...privacyConfigShape,
   DATABASE_URL: z
     .url({ protocol: /^postgres(ql)?$/, error: "expected postgresql://user@host:5432/db" })
     .optional(),

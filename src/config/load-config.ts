@@ -6,7 +6,6 @@ import { configSchema, type RawConfig } from "./config-schema.ts";
 import { resolveSecrets } from "./local-secrets.ts";
 import { parseSigningKeys, type SigningKey } from "./signing-keys.ts";
 import { defaultTemplatesDir } from "./templates-dir.ts";
-import { parseHandoverConfig, type HandoverConfig } from "./handover-config.ts";
 import { parseInboxConfig, type InboxConfig } from "./inbox-config.ts";
 
 export interface Config {
@@ -40,8 +39,6 @@ export interface Config {
   bounce: { address: string; verp: boolean };
   /** watched mailboxes and what to do with what arrives (issue 8) */
   inbox: InboxConfig;
-  /** offboarding handover (issue 9) */
-  handover: HandoverConfig;
   logLevel: RawConfig["LOG_LEVEL"];
   /** employees' IMAP mailboxes */
   mailboxes: {
@@ -195,7 +192,6 @@ function toConfig(
       verp: raw.BOUNCE_VERP,
     },
     inbox: parseInboxConfig(raw, env),
-    handover: parseHandoverConfig(raw),
     logLevel: raw.LOG_LEVEL,
     mailboxes: {
       tlsVerify: raw.MAILBOX_TLS_VERIFY === "true",
