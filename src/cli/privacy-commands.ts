@@ -1,10 +1,13 @@
 import type { Command } from "commander";
+import { register as registerContactsShow } from "./contacts-show.ts";
 import { register as registerPrivacyErase } from "./privacy-erase.ts";
+import { register as registerPrivacyRetention } from "./privacy-retention.ts";
 
 /**
  * The privacy commands (privacy ..., contacts show/touch, audit), registered
  * together so that src/cli/index.ts names them once.
  */
 export function register(program: Command): void {
-  for (const register of [registerPrivacyErase]) register(program);
+  for (const register of [registerPrivacyErase, registerPrivacyRetention, registerContactsShow])
+    register(program);
 }

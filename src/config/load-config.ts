@@ -3,6 +3,7 @@ import path from "node:path";
 import { z } from "zod";
 import { AppError } from "../errors.ts";
 import { configSchema, type RawConfig } from "./config-schema.ts";
+import { parsePrivacyConfig, type PrivacyConfig } from "./privacy-config.ts";
 import { resolveSecrets } from "./local-secrets.ts";
 import { parseSigningKeys, type SigningKey } from "./signing-keys.ts";
 import { defaultTemplatesDir } from "./templates-dir.ts";
@@ -40,6 +41,8 @@ export interface Config {
   /** watched mailboxes and what to do with what arrives (issue 8) */
   inbox: InboxConfig;
   logLevel: RawConfig["LOG_LEVEL"];
+  /** retention periods and the audit log's own retention (issue 10) */
+  privacy: PrivacyConfig;
   /** employees' IMAP mailboxes */
   mailboxes: {
     /** verify IMAP servers' certificates; false only when the operator opted out */
@@ -193,6 +196,7 @@ function toConfig(
     },
     inbox: parseInboxConfig(raw, env),
     logLevel: raw.LOG_LEVEL,
+    privacy: parsePrivacyConfig(raw),
     mailboxes: {
       tlsVerify: raw.MAILBOX_TLS_VERIFY === "true",
       secretsDir: path.resolve(raw.MAILBOX_SECRETS_DIR ?? "."),

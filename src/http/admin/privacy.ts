@@ -1,7 +1,9 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { AppError } from "../../errors.ts";
+import { applyRetention } from "../../privacy/apply-retention.ts";
 import { eraseContact } from "../../privacy/erase-contact.ts";
+import { describeDecision, findContactRetention } from "../../privacy/find-contact-retention.ts";
 import type { HttpDeps } from "../create-server.ts";
 
 const requestBody = z.object({
@@ -23,6 +25,8 @@ export function parseBody<T>(schema: z.ZodType<T>, value: unknown, what: string)
  * Data-subject requests on the admin API:
  *   POST /api/privacy/erasures     {email, verifiedBy, reference?}  erase (art. 17)
  *   POST /api/privacy/withdrawals  {email, verifiedBy, reference?}  consent withdrawn: erase too
+ *   GET  /api/contacts/:id/retention                  which rule keeps the contact, until when
+ *   GET  /api/privacy/retention?withinDays=N          dry run: who would be erased (by then), why
  */
 export function register(app: FastifyInstance, deps: HttpDeps): void {
   for (const [path, kind] of [
@@ -41,4 +45,30 @@ export function register(app: FastifyInstance, deps: HttpDeps): void {
       return reply.code(200).send({ erased: true, ...result });
     });
   }
+
+  app.get<{ Params: { id: string } }>("/contacts/:id/retention", async (request) => {
+    const id = Number(request.params.id);
+    if (!Number.isSafeInteger(id) || id <= 0)
+      throw new AppError(
+        "invalid_input",
+        `contact id "${request.params.id}" is not valid; expected a positive integer`,
+      );
+    const r = await findContactRetention(deps, { id });
+    return { ...r, summary: describeDecision(r.decision) };
+  });
+
+  app.get("/privacy/retention", async (request) => {
+    const { withinDays } = parseBody(
+      z.object({ withinDays: z.coerce.number().int().min(0).max(3650).default(0) }),
+      request.query,
+      "query",
+    );
+    const now = deps.clock.now();
+    const result = await applyRetention(deps, {
+      dryRun: true,
+      actor: "api",
+      horizon: withinDays > 0 ? new Date(now.getTime() + withinDays * 86_400_000) : undefined,
+    });
+    return result;
+  });
 }
