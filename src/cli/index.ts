@@ -19,6 +19,13 @@ import { register as registerCampaignPause } from "./campaign-pause.ts";
 import { register as registerCampaignResume } from "./campaign-resume.ts";
 import { register as registerCampaignCancel } from "./campaign-cancel.ts";
 import { register as registerCampaignReport } from "./campaign-report.ts";
+import { register as registerEmployeesAdd } from "./employees-add.ts";
+import { register as registerEmployeesList } from "./employees-list.ts";
+import { register as registerEmployeesShow } from "./employees-show.ts";
+import { register as registerEmployeesSet } from "./employees-set.ts";
+import { register as registerEmployeesRemove } from "./employees-remove.ts";
+import { register as registerMailboxCheck } from "./mailbox-check.ts";
+import { register as registerCleanup } from "./cleanup.ts";
 import { register as registerPrivacyCommands } from "./privacy-commands.ts";
 import { register as registerInboxClassify } from "./inbox-classify.ts";
 import { register as registerInboxStatus } from "./inbox-status.ts";
@@ -46,6 +53,13 @@ for (const register of [
   registerCampaignResume,
   registerCampaignCancel,
   registerCampaignReport,
+  registerEmployeesAdd,
+  registerEmployeesList,
+  registerEmployeesShow,
+  registerEmployeesSet,
+  registerEmployeesRemove,
+  registerMailboxCheck,
+  registerCleanup,
   registerPrivacyCommands,
   registerInboxClassify,
   registerInboxStatus,

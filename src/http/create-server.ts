@@ -16,6 +16,7 @@ import { messagePage } from "./pages/layout.ts";
 import { registerPublicRoutes } from "./public-routes.ts";
 import { register as registerContactsAdmin } from "./admin/contacts.ts";
 import { register as registerCampaignsAdmin } from "./admin/campaigns.ts";
+import { register as registerEmployeesAdmin } from "./admin/employees.ts";
 import { register as registerInboxAdmin } from "./admin/inbox.ts";
 import { register as registerPrivacyAdmin } from "./admin/privacy.ts";
 
@@ -52,6 +53,7 @@ const adminModules: AdminModule[] = [
   registerCampaignsAdmin,
   registerPrivacyAdmin,
   registerInboxAdmin,
+  registerEmployeesAdmin,
 ];
 
 // Pages are ours alone: no scripts at all, inline styles only, forms post back here.
