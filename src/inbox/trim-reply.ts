@@ -30,21 +30,28 @@ export function trimReply(text: string | null, html: string | null): TrimmedRepl
   const classes = lines.map(classify);
   markHeaderBlocks(lines, classes);
 
-  const cut = findCut(classes);
+  const start = leadingBlockEnd(classes);
+  const cut = findCut(classes, start);
+  // In an interleaved reply the "On ... wrote:" line is not the person's; it goes.
+  const dropped = new Set<number>();
+  for (let i = start; i < cut; i++) if (classes[i] === "h") dropped.add(i);
   const kept = lines
-    .slice(0, cut)
+    .slice(start, cut)
+    .filter((_, k) => !dropped.has(start + k))
     .join("\n")
     .replace(/\s+$/, "")
     .replace(/^\s*\n/, "");
-  if (cut >= lines.length || kept.trim() === "") return { text: body.trim(), removed: "" };
-  return {
-    text: kept,
-    removed: lines
-      .slice(cut)
-      .join("\n")
-      .replace(/^\s*\n/, "")
-      .replace(/\s+$/, ""),
-  };
+  if (kept.trim() === "" || (start === 0 && cut >= lines.length))
+    return { text: body.trim(), removed: "" };
+  const removed = [
+    lines.slice(0, start).join("\n"),
+    [...dropped].map((i) => lines[i]).join("\n"),
+    lines.slice(cut).join("\n"),
+  ]
+    .map((part) => part.replace(/^\s*\n/, "").replace(/\s+$/, ""))
+    .filter((part) => part !== "")
+    .join("\n\n");
+  return { text: kept, removed };
 }
 
 type LineClass = "t" | "q" | "e" | "h" | "s" | "d";
@@ -82,6 +89,7 @@ const wroteWords = [
   "написал",
   "написала",
   "написав",
+  "пише",
   "kirjoitti",
   "írta",
   "napsal",
@@ -90,11 +98,31 @@ const wroteWords = [
   "寫道",
 ].join("|");
 
-/** "On <date>, <name> wrote:" in its many languages and wrappings; ends with a colon. */
-const embeddedHeader = new RegExp(
-  String.raw`^\s*(on|op|den|am|le|el|il|w dniu|em|dne|el día|den \d|\d).{0,300}\b(${wroteWords})\b.{0,80}:\s*$|^.{0,200}\b(${wroteWords})\s*:\s*$`,
+/** "... wrote:" and its translations at the end ("napisał(a):", "a écrit :", Zoho's "wrote ----"). */
+const endsWithWrote = new RegExp(
+  String.raw`(?<!\p{L})(${wroteWords})(?!\p{L})(\(a\))?(.{0,120}:|\s*:|\s*-{2,})\s*$`,
   "iu",
 );
+/** Gmail's older header: "2013/7/20 Name <a@b>" or "2016-03-03 17:21 GMT+01:00 Name". */
+const dateLed =
+  /^\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(\s+\d{1,2}:\d{2}(:\d{2})?)?(\s+GMT[+-]\d{1,2}(:?\d{2})?)?,?\s+(?=.*(<[^>]*@|GMT))\p{L}.{0,150}$/u;
+/** Where such a header starts, if it wraps over several lines. */
+const headerStart =
+  /^\s*(-{2,}\s*)?((on|op|den|am|le|el|il|w dniu|em|dne)(?!\p{L})|\d|[\p{Lu}][\p{L}'.-]*( [\p{Lu}][\p{L}'.-]*){0,3} <)/iu;
+
+const wroteWord = new RegExp(String.raw`(?<!\p{L})(${wroteWords})(?!\p{L})`, "iu");
+/** A line that starts a header of its own, which a wrapped header never runs into. */
+const freshStart = /^\s*(-{2,}\s*)?((on|op|den|am|le|el|il|w dniu|em|dne)(?!\p{L})|\d)/iu;
+
+function isEmbeddedHeader(candidate: string): boolean {
+  const text = candidate.trim();
+  if (text.length > 400) return false;
+  if (endsWithWrote.test(text)) return /[\d@]/.test(text);
+  // Gmail in languages without a "wrote" word: "ср, 30 апр. 2025 г. в 15:19, Name <a@b>:"
+  if (/@[^\s<>]+>?\s*\)?\s*:\s*$/.test(text) && /\d{1,2}[:.]\d{2}|\b\d{4}\b/.test(text))
+    return text.length < 250;
+  return dateLed.test(text) && text.length < 200;
+}
 
 const originalMessage =
   /^\s*[-_=*]*\s*(original message|original-nachricht|ursprüngliche nachricht|oorspronkelijk bericht|origineel bericht|opprinnelig melding|opprinnelig e-?post|oprindelig meddelelse|ursprungligt meddelande|ursprungligt meddelande|message d'origine|message original|mensaje original|messaggio originale|mensagem original|alkuperäinen viesti|forwarded message|weitergeleitete nachricht|doorgestuurd bericht|doorgestuurde bericht|videresendt melding|videresendt meddelelse|vidarebefordrat meddelande|message transféré|mensaje reenviado|messaggio inoltrato|mensagem encaminhada|reply message|reply above this line)\s*[-_=*]*\s*$|^\s*(begin forwarded message|anfang der weitergeleiteten nachricht|début du message réexpédié|inicio del mensaje reenviado|begin doorgestuurd bericht|videresendt melding|vidarebefordrat brev)\s*:?\s*$|^\s*-{2,}.{0,20}(reply above this line|svar over denne linjen|antwoord boven deze regel).{0,20}-*\s*$/iu;
@@ -105,15 +133,16 @@ const secondLabel =
   /^\s*[*_]*\s*(sent|date|sendt|dato|verzonden|datum|gesendet|envoyé|date d'envoi|skickat|enviado|fecha|inviato|data|wysłano|отправлено|дата|lähetetty|päivämäärä|to|til|aan|an|à|till|para|a|do|кому|vastaanottaja|subject|emne|onderwerp|betreff|objet|ämne|asunto|oggetto|assunto|temat|тема|aihe|cc)\s*[*_]*\s*:/iu;
 
 const signature =
-  /^\s*(sent|sendt|skickat|verzonden|verstuurd|gesendet|envoyé|enviado|inviato|wysłane|lähetetty|отправлено|get outlook|hent outlook|download outlook|obtenir outlook|holen sie sich outlook|diese nachricht wurde)\b.{0,60}\b(iphone|ipad|android|mobil\w*|samsung|galaxy|phone|telefoon|telefon|smartphone|blackberry|outlook|windows|mail|gmail|yahoo|tablet|device|enhet|apparaat|gerät|huawei|xiaomi|pixel|ios|appareil|aol|proton\w*)\b.{0,40}$|^\s*(von|vom|from) (meinem|my|mein) .{0,40}(gesendet|sent)\.?\s*$|^\s*(envoyé|enviado|inviato) (de|depuis|desde|da) (mon|ma|mi|il mio|il) .{0,30}$/iu;
+  /^\s*(sent from my|sendt fra min|sendt fra mi|verzonden (met|vanaf|van) mijn|verstuurd (met|vanaf|van) mijn|von meinem|gesendet von meinem|envoyé de mon|envoyé depuis mon|skickat från min|enviado desde mi|enviado do meu|inviato dal mio|inviato da)\b.{1,60}$|^\s*(sent|sendt|skickat|verzonden|verstuurd|gesendet|envoyé|enviado|inviato|wysłane|lähetetty|отправлено|get outlook|hent outlook|download outlook|obtenir outlook|holen sie sich outlook|diese nachricht wurde)\b.{0,60}\b(iphone|ipad|android|mobil\w*|samsung|galaxy|phone|telefoon|telefon|smartphone|blackberry|outlook|windows|mail|gmail|yahoo|tablet|device|enhet|apparaat|gerät|huawei|xiaomi|pixel|ios|appareil|aol|proton\w*)\b.{0,40}$|^\s*(von|vom|from) (meinem|my|mein) .{0,40}(gesendet|sent)\.?\s*$|^\s*(envoyé|enviado|inviato) (de|depuis|desde|da) (mon|ma|mi|il mio|il) .{0,30}$/iu;
 
 function classify(line: string): LineClass {
   if (line.trim() === "") return "e";
-  if (/^\s*>/.test(line)) return "q";
+  // ">" (RFC 3676), "|" (older clients) and SuperCite's "AB>" initials prefix
+  if (/^\s*([>|]|[A-Za-z]{1,3}>)/.test(line)) return "q";
   if (/^-- ?$/.test(line) || /^\s*--\s*$/.test(line)) return "s";
-  if (/^\s*([-_=*#~+•·ᐧ]\s*){2,}$/.test(line) || /^\s*ᐧ\s*$/.test(line)) return "d";
+  if (/^\s*([-_=*#~+•·ᐧ—–]\s*){2,}$/.test(line) || /^\s*[ᐧ—–]\s*$/.test(line)) return "d";
   if (originalMessage.test(line)) return "h";
-  if (line.length < 400 && embeddedHeader.test(line)) return "h";
+  if (isEmbeddedHeader(line)) return "h";
   if (line.length < 120 && signature.test(line)) return "s";
   return "t";
 }
@@ -124,19 +153,35 @@ function classify(line: string): LineClass {
  * labels within five lines, the first one From).
  */
 function markHeaderBlocks(lines: string[], classes: LineClass[]): void {
+  let fenced = false;
   for (let i = 0; i < lines.length; i++) {
+    // Lines inside a Markdown code fence are the person's text, whatever they look like.
+    if (/^\s*```/.test(lines[i]!)) fenced = !fenced;
+    if (fenced || /^\s*```/.test(lines[i]!)) {
+      classes[i] = lines[i]!.trim() === "" ? "e" : "t";
+      continue;
+    }
+    // Markdown's setext heading underline ("Title" then "-----") is text, not a delimiter.
+    if (classes[i] === "d" && classes[i - 1] === "t" && /^\s*(-+|=+)\s*$/.test(lines[i]!))
+      classes[i] = "t";
     if (classes[i] !== "t" && classes[i] !== "q") continue;
-    const unquoted = (j: number): string => lines[j]!.replace(/^\s*(>\s?)+/, "");
-    // wrapped "On ... wrote:"
-    for (let span = 2; span <= 3 && i + span <= lines.length; span++) {
-      const joined = Array.from({ length: span }, (_, k) => unquoted(i + k).trim()).join(" ");
-      if (
-        joined.length < 400 &&
-        embeddedHeader.test(joined) &&
-        /^\s*(on|op|den|am|le|el|il|w dniu|em)\b/i.test(joined)
-      ) {
+    const unquoted = (j: number): string => lines[j]!.replace(/^\s*(>\s?)+/, "").trim();
+    const first = unquoted(i);
+    // A sentence ("On Monday I tried it.") does not open a header, unless it names the writer.
+    const sentence = /[.!?]\s*$/.test(first) && !wroteWord.test(first);
+    if (!sentence && (headerStart.test(first) || wroteWord.test(first))) {
+      // Wrapped "On ... wrote:": join up to six lines, to the first one ending in ":".
+      let joined = first;
+      for (let j = i + 1; j < Math.min(lines.length, i + 7) && !/:\s*$/.test(joined); j++) {
+        // A wrapped header never runs into the start of another one or a signature.
+        const next = unquoted(j);
+        if (freshStart.test(next) || classes[j] === "s") break;
+        if (classes[j] === "h" && headerStart.test(next)) break;
+        joined += " " + unquoted(j);
+      }
+      if (/:\s*$/.test(joined) && isEmbeddedHeader(joined.replace(/\s+/g, " "))) {
         if (classes[i] === "t") classes[i] = "h";
-        break;
+        continue;
       }
     }
     if (classes[i] === "t" && fromLabel.test(lines[i]!)) {
@@ -148,18 +193,40 @@ function markHeaderBlocks(lines: string[], classes: LineClass[]): void {
   }
 }
 
-function findCut(classes: LineClass[]): number {
-  const firstText = classes.indexOf("t");
+/**
+ * Bottom-posting: a message that opens with an embedded header (and its quotes, or a
+ * forwarded message's From:/Date: lines) followed by the person's text. Returns where
+ * that text starts, or 0.
+ */
+function leadingBlockEnd(classes: LineClass[]): number {
+  let i = classes.findIndex((kind) => kind !== "e");
+  if (i < 0 || classes[i] !== "h") return 0;
+  i++;
+  while (i < classes.length && classes[i] !== "e") i++;
+  while (i < classes.length && (classes[i] === "e" || classes[i] === "q")) i++;
+  return classes[i] === "t" ? i : 0;
+}
+
+function findCut(classes: LineClass[], start: number): number {
+  const firstText = classes.indexOf("t", start);
   if (firstText < 0) return classes.length;
   for (let i = firstText + 1; i < classes.length; i++) {
     const kind = classes[i];
-    if (kind === "s" || kind === "d") return i;
+    if (kind === "s" || kind === "d") return backOverQuotes(classes, i, firstText);
     if (kind === "h") {
-      if (interleaved(classes, i + 1)) return trailingQuotes(classes);
-      return i;
+      // Interleaved: the answers go on below; a later signature or delimiter still cuts.
+      if (interleaved(classes, i + 1)) continue;
+      return backOverQuotes(classes, i, firstText);
     }
   }
   return trailingQuotes(classes);
+}
+
+/** A quote block right before the cut (a quoted header, then the quoted message) goes too. */
+function backOverQuotes(classes: LineClass[], cut: number, floor: number): number {
+  let at = cut;
+  while (at > floor + 1 && (classes[at - 1] === "q" || classes[at - 1] === "e")) at--;
+  return classes.slice(at, cut).includes("q") ? at : cut;
 }
 
 /** After a header: quoted lines with the person's own lines between them. */
