@@ -7,6 +7,7 @@ import { parsePrivacyConfig, type PrivacyConfig } from "./privacy-config.ts";
 import { resolveSecrets } from "./local-secrets.ts";
 import { parseSigningKeys, type SigningKey } from "./signing-keys.ts";
 import { defaultTemplatesDir } from "./templates-dir.ts";
+import { parseHandoverConfig, type HandoverConfig } from "./handover-config.ts";
 import { parseInboxConfig, type InboxConfig } from "./inbox-config.ts";
 
 export interface Config {
@@ -40,6 +41,8 @@ export interface Config {
   bounce: { address: string; verp: boolean };
   /** watched mailboxes and what to do with what arrives (issue 8) */
   inbox: InboxConfig;
+  /** offboarding handover (issue 9) */
+  handover: HandoverConfig;
   logLevel: RawConfig["LOG_LEVEL"];
   /** retention periods and the audit log's own retention (issue 10) */
   privacy: PrivacyConfig;
@@ -195,6 +198,7 @@ function toConfig(
       verp: raw.BOUNCE_VERP,
     },
     inbox: parseInboxConfig(raw, env),
+    handover: parseHandoverConfig(raw),
     logLevel: raw.LOG_LEVEL,
     privacy: parsePrivacyConfig(raw),
     mailboxes: {
