@@ -4,95 +4,71 @@ import { recordConsent } from "../consent/record-consent.ts";
 import { AppError } from "../errors.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { recordAudit } from "../privacy/record-audit.ts";
-import { verifyConfirmToken } from "../unsubscribe/confirm-token.ts";
+import { verifyToken } from "../unsubscribe/tokens.ts";
 import type { Clock, Db } from "../types.ts";
 
 /**
- * Double opt-in, step two: the person followed the signed link. The link
- * names one request and when it was issued; it confirms only while that
- * request is the pending one (a newer request supersedes it) and is younger
- * than CONFIRM_LINK_DAYS, so an old link replayed after an unsubscribe and a
- * stranger's new request subscribes no one. Each of the request's lists
- * still pending becomes subscribed, with a ledger grant carrying the evidence
- * of both the request and the confirmation. Idempotent: a second click, or
- * two at once, is a success that changes nothing. A list the person left
- * after asking stays left; a suppressed address is refused (an erasure's
- * suppression alone is lifted by the person's own confirmation).
+ * Double opt-in, step two: the person followed the signed link. A pending
+ * subscription becomes subscribed and the consent ledger gets the grant with
+ * the evidence (IP, user agent, time). Idempotent: a second click, or two at
+ * once, is a success that changes nothing. A link cannot revive a
+ * subscription the person has since cancelled, nor mail a suppressed address.
  */
 export async function confirmSubscription(
-  deps: {
-    db: Db;
-    config: Pick<Config, "signingKeys" | "suppressionKey"> & Partial<Pick<Config, "confirmLinkMs">>;
-    clock: Clock;
-  },
+  deps: { db: Db; config: Pick<Config, "signingKeys" | "suppressionKey">; clock: Clock },
   input: { token: string; evidence: Prisma.InputJsonObject },
-): Promise<{ contactId: number; list: string; lists: string[]; changed: boolean }> {
-  const scope = verifyConfirmToken(deps.config.signingKeys, input.token);
-  const now = deps.clock.now();
-  const maxAge = deps.config.confirmLinkMs ?? 7 * 86_400_000;
-  if (now.getTime() - scope.issuedAt.getTime() > maxAge) {
+): Promise<{ contactId: number; list: string; changed: boolean }> {
+  const scope = verifyToken(deps.config.signingKeys, input.token, "confirm");
+  if (scope.list === null)
     throw new AppError(
-      "refused",
-      `this confirmation link expired (it was sent ${scope.issuedAt.toISOString().slice(0, 10)} and is valid for ${Math.round(maxAge / 86_400_000)} days); subscribe again to get a new one`,
+      "invalid_token",
+      "this link's token is not valid: it names no list to confirm",
     );
-  }
-  const request = await deps.db.subscriptionRequest.findUnique({
-    where: { id: scope.requestId },
+  const slug = scope.list;
+  const now = deps.clock.now();
+  const gone = () =>
+    new AppError(
+      "not_found",
+      `there is no subscription request for this link any more; subscribe again to "${slug}"`,
+    );
+
+  const found = await deps.db.subscription.findFirst({
+    where: { contactId: scope.contactId, list: { slug } },
     select: {
       id: true,
       status: true,
-      contactId: true,
-      lists: true,
-      name: true,
-      evidence: true,
       requestedAt: true,
-      contact: { select: { email: true, name: true } },
+      listId: true,
+      contact: { select: { email: true } },
     },
   });
-  if (!request || request.contactId === null || !request.contact)
-    throw new AppError(
-      "not_found",
-      "there is no subscription request for this link any more; subscribe again",
-    );
-  const contactId = request.contactId;
-  const first = request.lists[0] ?? "";
-  const done = (changed: boolean) => ({ contactId, list: first, lists: request.lists, changed });
-  if (request.status === "confirmed") return done(false);
-  if (request.status !== "pending")
+  if (!found) throw gone();
+  if (found.status === "subscribed")
+    return { contactId: scope.contactId, list: slug, changed: false };
+  if (found.status === "unsubscribed") {
     throw new AppError(
       "refused",
-      "this confirmation link was replaced by a newer request; use the link in the most recent email, or subscribe again",
+      `this subscription to "${slug}" was cancelled after the confirmation email was sent; subscribe again to receive it`,
     );
-
-  const addressHash = hashAddress(deps.config.suppressionKey, request.contact.email);
+  }
+  const addressHash = hashAddress(deps.config.suppressionKey, found.contact.email);
   const suppression = await deps.db.suppression.findUnique({
     where: { addressHash },
     select: { reason: true },
   });
+  // Erased on request, now back by their own confirmed opt-in: the one way an erasure's suppression is lifted.
   const lifting = suppression?.reason === "erased";
-  if (suppression && !lifting)
-    throw new AppError("refused", "this address can no longer be subscribed");
+  if (suppression && !lifting) {
+    throw new AppError("refused", `this address can no longer be subscribed to "${slug}"`);
+  }
 
   return deps.db.$transaction(async (tx) => {
-    // Conditional on `pending`, so of two concurrent clicks only one goes on.
-    const claimed = await tx.subscriptionRequest.updateMany({
-      where: { id: request.id, status: "pending" },
-      data: { status: "confirmed", confirmedAt: now },
+    // Conditional on `pending`, so of two concurrent clicks only one records the grant.
+    const { count } = await tx.subscription.updateMany({
+      where: { id: found.id, status: "pending" },
+      data: { status: "subscribed", confirmedAt: now, unsubscribedAt: null },
     });
-    if (claimed.count === 0) return done(false);
-    const subscriptions = await tx.subscription.findMany({
-      where: { contactId, status: "pending", list: { slug: { in: request.lists } } },
-      select: { id: true, list: { select: { slug: true } } },
-    });
-    const confirmed: string[] = [];
-    for (const sub of subscriptions) {
-      const { count } = await tx.subscription.updateMany({
-        where: { id: sub.id, status: "pending" },
-        data: { status: "subscribed", confirmedAt: now, unsubscribedAt: null },
-      });
-      if (count > 0) confirmed.push(sub.list.slug);
-    }
-    if (confirmed.length === 0) return done(false);
+    if (count === 0) return { contactId: scope.contactId, list: slug, changed: false };
     if (lifting) {
       await tx.suppression.deleteMany({ where: { addressHash, reason: "erased" } });
       await recordAudit(tx, {
@@ -100,43 +76,32 @@ export async function confirmSubscription(
         action: "suppression.lifted",
         subjectType: "address_hash",
         subjectId: addressHash,
-        detail: { reason: "erased", by: "double-opt-in", lists: confirmed, contactId },
+        detail: { reason: "erased", by: "double-opt-in", list: slug, contactId: scope.contactId },
       });
     }
-    // The name typed into the form, now that the address's owner has confirmed; never over a stored one.
-    if (request.name && request.contact?.name === null) {
-      await tx.contact.update({
-        where: { id: contactId },
-        data: { name: request.name },
-        select: { id: true },
-      });
-    }
-    for (const slug of confirmed) {
-      await recordConsent(tx, {
-        contactId,
-        purpose: `newsletter:${slug}`,
-        action: "grant",
-        legalBasis: "consent",
-        source: "double-opt-in",
-        evidence: {
-          ...input.evidence,
-          request: (request.evidence ?? {}) as Prisma.InputJsonObject,
-          requestId: request.id,
-          requestedAt: request.requestedAt.toISOString(),
-          confirmedAt: now.toISOString(),
-          method: "double-opt-in",
-          ...(lifting ? { liftedSuppression: "erased" } : {}),
-        },
-        at: now,
-      });
-    }
+    const evidence = {
+      ...input.evidence,
+      requestedAt: found.requestedAt.toISOString(),
+      confirmedAt: now.toISOString(),
+      method: "double-opt-in",
+      ...(lifting ? { liftedSuppression: "erased" } : {}),
+    };
+    await recordConsent(tx, {
+      contactId: scope.contactId,
+      purpose: `newsletter:${slug}`,
+      action: "grant",
+      legalBasis: "consent",
+      source: "double-opt-in",
+      evidence,
+      at: now,
+    });
     await recordAudit(tx, {
       actor: "subscriber",
       action: "subscription.confirmed",
       subjectType: "contact",
-      subjectId: contactId,
-      detail: { requestId: request.id, lists: confirmed },
+      subjectId: scope.contactId,
+      detail: { list: slug },
     });
-    return { contactId, list: confirmed[0]!, lists: confirmed, changed: true };
+    return { contactId: scope.contactId, list: slug, changed: true };
   });
 }
