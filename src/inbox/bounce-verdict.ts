@@ -137,12 +137,24 @@ const phrases: Array<[BounceReason, RegExp]> = [
   ],
   [
     "userunknown",
-    /user(name)? unknown|unknown (user|recipient|mailbox|local.?part|address|alias)|no such (user|recipient|mailbox|address|account|person)|\b(user|recipient|mailbox|address|account|e-?mail)\b.{0,60}(does not|doesn'?t|did not|do not) exist|does not exist|doesn'?t exist|invalid (recipient|mailbox|address|user|e-?mail|destination)|recipient (address )?(not found|unknown|invalid)|(user|mailbox|recipient|address|account) (was )?not found|not (a )?(valid|known) (user|recipient|mailbox|address)|no mailbox|unknown or illegal alias|addressee unknown|not our customer|no longer on (this )?server|bad destination|does(n'?t| not) have an? .{0,40}account|couldn'?t be found|could not be found|recipientnotfound|resolver\.adr|undeliverable address|no valid recipients|unrouteable address|nosuchuser|5\.4\.1 .{0,80}access denied|not configured to receive|not a valid (e-?mail|address)|address (is )?(invalid|unknown)|unknown e-?mail|mailbox unknown|no longer (valid|available|in use|active)/i,
+    /user(name)? unknown|unknown (user|recipient|mailbox|local.?part|address|alias)|no such (user|recipient|mailbox|address|account|person)|\b(user|recipient|mailbox|address|account|e-?mail)\b.{0,60}(does not|doesn'?t|did not|do not) exist|does not exist|doesn'?t exist|invalid (recipient|mailbox|address|user|e-?mail|destination)|recipient (address )?(not found|unknown|invalid)|(user|mailbox|recipient|address|account) (was )?not found|not (a )?(valid|known) (user|recipient|mailbox|address)|no mailbox|unknown or illegal alias|addressee unknown|not our customer|no longer on (this )?server|bad destination|does(n'?t| not) have an? .{0,40}account|couldn'?t be found|could not be found|recipientnotfound|resolver\.adr|undeliverable address|no valid recipients|unrouteable address|nosuchuser|5\.4\.1 .{0,80}access denied|recipient address rejected: access denied|not configured to receive|dosn'?t exist|niet gevonden|bestaat niet|onbekend|existiert nicht|unbekannt|nicht gefunden|finnes ikke|ble ikke funnet|eksisterer ikke|n'existe pas|introuvable|inconnu|not a valid (e-?mail|address)|address (is )?(invalid|unknown)|unknown e-?mail|mailbox unknown|no longer (valid|available|in use|active)/i,
   ],
   ["systemerror", /greylist|graylist/i],
   [
     "mesgtoobig",
     /message (is )?too (big|large)|size (limit|exceeds)|exceeds .{0,40}size|message length exceeds|too large/i,
+  ],
+  [
+    "blocked",
+    /blocked|block-?send-?er|blacklist|blocklist|block ?list|black ?listed|denylist|\bdnsbl\b|\brbl\b|spamhaus|spamcop|barracuda|listed (at|on|in)|ip .{0,30}(rejected|refused|banned)|client host .{0,40}rejected|access denied|banned|not allowed to send|sender (ip|address|domain) .{0,30}(rejected|refused|denied|blocked)/i,
+  ],
+  [
+    "badreputation",
+    /reputation|sender score|untrusted ip|new or untrusted|user complaints|unexpected volume/i,
+  ],
+  [
+    "spamdetected",
+    /\bspam\b|junk mail|unsolicited|bulk mail|content (rejected|filter)|looks like spam|suspicious|considered (as )?spam|spamassassin|phish/i,
   ],
   [
     "speeding",
@@ -151,15 +163,6 @@ const phrases: Array<[BounceReason, RegExp]> = [
   [
     "toomanyconn",
     /too many (connections|concurrent|sessions)|connection limit|max(imum)? connections/i,
-  ],
-  [
-    "blocked",
-    /blocked|blacklist|blocklist|block ?list|black ?listed|denylist|\bdnsbl\b|\brbl\b|spamhaus|spamcop|barracuda|listed (at|on|in)|ip .{0,30}(rejected|refused|banned)|client host .{0,40}rejected|access denied|banned|not allowed to send|sender (ip|address|domain) .{0,30}(rejected|refused|denied|blocked)/i,
-  ],
-  ["badreputation", /reputation|sender score/i],
-  [
-    "spamdetected",
-    /\bspam\b|junk mail|unsolicited|bulk mail|content (rejected|filter)|looks like spam|suspicious|considered (as )?spam|spamassassin|phish/i,
   ],
   ["securityerror", /tls (is )?required|must issue a starttls|encryption required/i],
   [
@@ -170,11 +173,15 @@ const phrases: Array<[BounceReason, RegExp]> = [
   // than every cause above, stronger than the vague policy words below.
   [
     "userunknown",
-    /recipient address rejected|address rejected|mailbox (is )?(unavailable|not available)|invalid mailbox|mailbox not found/i,
+    /recipient (address )?rejected|mailbox .{0,60} unavailable|address rejected|mailbox (is )?(unavailable|not available)|invalid mailbox|mailbox not found/i,
+  ],
+  [
+    "networkerror",
+    /timed? ?out|timeout|connection (refused|reset|closed|dropped|lost)|network (error|unreachable)|no route to host|lost connection|unable to connect|could not connect|mail loop|loops back|too many hops|hop count/i,
   ],
   [
     "policyviolation",
-    /policy|not (permitted|allowed|authori[sz]ed)|prohibited|restricted|refused|administrative(ly)? (prohibit|reasons)|permission/i,
+    /policy|(mail|message) (was )?(rejected|refused)|rejet[eé]|not (permitted|allowed|authori[sz]ed)|prohibited|restricted|refused|administrative(ly)? (prohibit|reasons)|permission/i,
   ],
   [
     "notcompliantrfc",
@@ -184,10 +191,6 @@ const phrases: Array<[BounceReason, RegExp]> = [
     "expired",
     /delivery (time|period) expired|message expired|retry time(out)? (exceeded|not reached)|too long in (the )?queue|gave up|giving up|could not be delivered for \d+ (days|hours)|queued too long|delivery attempts will continue/i,
   ],
-  [
-    "networkerror",
-    /timed? ?out|timeout|connection (refused|reset|closed|dropped|lost)|network (error|unreachable)|no route to host|lost connection|unable to connect|could not connect|mail loop|loops back|too many hops|hop count/i,
-  ],
   ["systemfull", /system (is )?full|insufficient disk|out of disk/i],
   [
     "systemerror",
@@ -196,7 +199,9 @@ const phrases: Array<[BounceReason, RegExp]> = [
 ];
 
 export function reasonFromText(text: string): BounceReason | null {
-  for (const [reason, pattern] of phrases) if (pattern.test(text)) return reason;
+  // Addresses say nothing about the cause ("dmarc@..." is not a DMARC failure).
+  const words = text.replace(/[\w.+%=-]+@[\w-]+(\.[\w-]+)+/g, "<address>");
+  for (const [reason, pattern] of phrases) if (pattern.test(words)) return reason;
   return null;
 }
 

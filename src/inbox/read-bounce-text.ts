@@ -28,7 +28,7 @@ export interface TextRecipient {
 const returnedCopy = new RegExp(
   [
     String.raw`^-+ ?(this is a copy of|below this line is a copy|original message|undelivered message|the original message|message headers? follows?|returned mail follows|start of (the )?returned message)`,
-    String.raw`^original message headers:`,
+    String.raw`^(original message headers|oorspronkelijke berichtkoppen|ursprüngliche nachrichtenkopfzeilen|opprinnelige meldingshoder|en-têtes du message d'origine|ursprungliga meddelandehuvuden):`,
     String.raw`^-{3,} ?(original message|forwarded message)`,
     String.raw`^content-type: (message|text)\/rfc822`,
     String.raw`^(return-path|received|dkim-signature|x-received|arc-seal|authentication-results): `,
@@ -48,23 +48,37 @@ export function readBounceText(text: string, exclude: ReadonlySet<string>): Text
   const cut = normal.search(returnedCopy);
   const notice = (cut > 0 ? normal.slice(0, cut) : normal).slice(0, 64 * 1024);
   const paragraphs = notice.split(/\n[ \t]*\n/);
-  const found = new Map<string, TextRecipient>();
+  const mentions = new Map<string, number[]>();
   paragraphs.forEach((paragraph, index) => {
     for (const match of paragraph.matchAll(addressPattern)) {
       const address = match[1]!.toLowerCase().replace(/\.+$/, "");
-      const local = address.split("@")[0]!;
-      if (exclude.has(address) || daemonLocal.test(local) || found.has(address)) continue;
-      let words = paragraph;
-      // The paragraph is only the address (Gmail, Exchange, Yahoo): the words follow.
-      for (let next = index + 1; next < Math.min(paragraphs.length, index + 4); next++) {
-        if (smtpCodes(words).status || smtpCodes(words).smtpCode || words.length > 200) break;
-        words += "\n" + paragraphs[next]!;
-      }
-      const diagnostic = cleanDiagnostic(words);
-      found.set(address, { address, ...smtpCodes(diagnostic), diagnostic });
+      if (exclude.has(address) || daemonLocal.test(address.split("@")[0]!)) continue;
+      const seen = mentions.get(address) ?? [];
+      if (!seen.includes(index)) seen.push(index);
+      mentions.set(address, seen);
     }
   });
-  return [...found.values()];
+  const mentionedIn = (index: number, address: string): boolean =>
+    [...mentions].some(([other, at]) => other !== address && at.includes(index));
+  const found: TextRecipient[] = [];
+  for (const [address, indexes] of mentions) {
+    // Exchange names the address twice (the notice, then "Remote Server returned ...")
+    // and Gmail puts the server's reply paragraphs below: gather every mention, and
+    // after one without a code the next paragraphs that name nobody else.
+    const parts: string[] = [];
+    for (const index of indexes) {
+      let words = paragraphs[index]!;
+      for (let next = index + 1; next < Math.min(paragraphs.length, index + 5); next++) {
+        if (smtpCodes(words).status || smtpCodes(words).smtpCode) break;
+        if (mentionedIn(next, address) || indexes.includes(next)) break;
+        words += "\n" + paragraphs[next]!;
+      }
+      parts.push(words);
+    }
+    const diagnostic = cleanDiagnostic(parts.join("\n"));
+    found.push({ address, ...smtpCodes(diagnostic), diagnostic });
+  }
+  return found;
 }
 
 /** The first enhanced status code (RFC 3463) and basic reply code (RFC 5321) in the words. */
@@ -83,6 +97,7 @@ export function smtpCodes(words: string): { status: string | null; smtpCode: str
  */
 function cleanDiagnostic(words: string): string {
   return words
+    .replace(/\s+/g, " ")
     .replace(/\bhost \S+\[[^\]]*\](:\d+)? (said|refused to talk to me):/gi, " ")
     .replace(/\(in reply to [^)]*\)/gi, " ")
     .replace(/SMTP error from remote mail server after [A-Z ]+(:<[^>]*>)?:/gi, " ")
