@@ -1,7 +1,7 @@
 // Run by `npm test` before vitest: makes sure the real services the
 // integration tests use are present, installing them when we are root.
 import { execSync, spawnSync } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import pg from "pg";
 
 const isRoot = process.getuid?.() === 0;
@@ -68,6 +68,14 @@ function ensurePackage(name, pkg, present) {
 
 await ensurePostgres();
 ensurePackage("dovecot", "dovecot-imapd", () => existsSync("/usr/sbin/dovecot"));
+// The inbox end-to-end test: Postfix delivering over LMTP into Dovecot. Their
+// packages start daemons on install unless policy-rc.d refuses (exit 101):
+// without it Postfix would bind port 25, so it is put in place first.
+if (isRoot && !existsSync("/usr/sbin/postfix") && !existsSync("/usr/sbin/policy-rc.d")) {
+  writeFileSync("/usr/sbin/policy-rc.d", "#!/bin/sh\nexit 101\n", { mode: 0o755 });
+}
+ensurePackage("dovecot-lmtp", "dovecot-lmtpd", () => existsSync("/usr/lib/dovecot/lmtp"));
+ensurePackage("postfix", "postfix", () => existsSync("/usr/sbin/postfix"));
 ensurePackage("chromium", "chromium", () => existsSync("/usr/bin/chromium"));
 // Debian's interpreter, not whatever `python3` is first on PATH (pyenv hides the apt module).
 ensurePackage(

@@ -31,6 +31,8 @@ export interface Dovecot {
   host: "127.0.0.1";
   port: number;
   dir: string;
+  /** the LMTP socket, with `startDovecot({ lmtp: true })` */
+  lmtpSocket: string;
   /** `opts.quota` (with `startDovecot({ quota: true })`): a storage limit such as "200K" */
   addUser(user: string, password?: string, opts?: { quota?: string }): Promise<DovecotUser>;
   doveadm(args: string[]): Promise<string>;
@@ -87,12 +89,26 @@ export interface DovecotOptions {
   quota?: boolean;
   /** replaces the post-login CAPABILITY list, e.g. to hide UIDPLUS */
   imapCapability?: string;
+  /**
+   * also serve LMTP on the unix socket `lmtpSocket` (DIR/run/lmtp), for a Postfix
+   * delivering into this server (test/support/postfix.ts); `user+detail@` goes to `user@`
+   */
+  lmtp?: boolean;
 }
 
 function extraConfig(opts: DovecotOptions): string {
   const lines: string[] = [];
   if (opts.mailFsync) lines.push(`mail_fsync = ${opts.mailFsync}`);
   if (opts.imapCapability) lines.push(`imap_capability = ${opts.imapCapability}`);
+  if (opts.lmtp)
+    lines.push(
+      "protocols = imap lmtp",
+      "recipient_delimiter = +",
+      "lmtp_save_to_detail_mailbox = no",
+      "postmaster_address = postmaster@test.local",
+      // Postfix's lmtp client runs as the postfix user
+      "service lmtp {\n  unix_listener lmtp {\n    mode = 0666\n  }\n}",
+    );
   if (opts.quota)
     lines.push(
       "mail_plugins = $mail_plugins quota",
@@ -246,7 +262,15 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<Dovecot> 
     await rm(dir, { recursive: true, force: true });
   };
 
-  return { host: "127.0.0.1", port, dir, addUser, doveadm, stop };
+  return {
+    host: "127.0.0.1",
+    port,
+    dir,
+    lmtpSocket: path.join(dir, "run", "lmtp"),
+    addUser,
+    doveadm,
+    stop,
+  };
 }
 
 // A killed master stays a zombie until init reaps it, which can take a second
