@@ -179,8 +179,13 @@ async function processMailbox(
       expunged: (state.settled?.expunged ?? 0) + settled.expunged,
       restored: (state.settled?.restored ?? 0) + settled.restored,
     };
-    const entry = state.folders.get(pending.folder);
-    if (entry && pending.stage === "flag") entry.deleted += settled.expunged;
+    if (pending.stage === "flag") {
+      const entry =
+        state.folders.get(pending.folder) ??
+        emptyFolderReport({ path: pending.folder, specialUse: null });
+      state.folders.set(pending.folder, entry);
+      entry.deleted += settled.expunged;
+    }
     await savePendingDeletion(deps.db, run.id, null);
   }
   const targets = await findCleanupTargets(session, ctx.policy);

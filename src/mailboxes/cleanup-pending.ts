@@ -1,5 +1,6 @@
 import type { ImapSession } from "../adapters/imap-connect.ts";
 import { expungeUids } from "./expunge-uids.ts";
+import { searchUids } from "./search-uids.ts";
 
 /**
  * A deletion step that has begun but may not have finished, saved in the
@@ -29,19 +30,19 @@ export async function settlePendingDeletion(
   if (String(box.uidValidity) !== pending.uidValidity)
     return { expunged: 0, restored: 0, stale: true };
   if (pending.stage === "trash") {
-    const present = (await session.search({ uid: pending.uids }, { uid: true })) || [];
+    const present = await searchUids(session, { uid: pending.uids }, pending.folder);
     await expungeUids(session, present);
     return { expunged: present.length, restored: 0, stale: false };
   }
-  const still =
-    (await session.search(
-      { uid: pending.uids, before: new Date(pending.cutoff), flagged: false },
-      { uid: true },
-    )) || [];
+  const still = await searchUids(
+    session,
+    { uid: pending.uids, before: new Date(pending.cutoff), flagged: false },
+    pending.folder,
+  );
   await expungeUids(session, still);
   const stillSet = new Set(still);
   const marked = (
-    (await session.search({ uid: pending.uids, deleted: true }, { uid: true })) || []
+    await searchUids(session, { uid: pending.uids, deleted: true }, pending.folder)
   ).filter((u) => !stillSet.has(u));
   if (marked.length > 0) await session.messageFlagsRemove(marked, ["\\Deleted"], { uid: true });
   return { expunged: still.length, restored: marked.length, stale: false };

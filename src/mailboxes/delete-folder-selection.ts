@@ -1,6 +1,7 @@
 import type { ImapSession } from "../adapters/imap-connect.ts";
 import type { PendingDeletion } from "./cleanup-pending.ts";
 import { expungeUids } from "./expunge-uids.ts";
+import { searchUids } from "./search-uids.ts";
 import type { FolderSelection } from "./select-folder-messages.ts";
 import { uidSet } from "./uid-set.ts";
 
@@ -47,11 +48,11 @@ export async function deleteFolderSelection(
         uids: set,
         cutoff: opts.cutoff.toISOString(),
       });
-    const still =
-      (await session.search(
-        { uid: set, before: opts.cutoff, flagged: false, deleted: false },
-        { uid: true },
-      )) || [];
+    const still = await searchUids(
+      session,
+      { uid: set, before: opts.cutoff, flagged: false, deleted: false },
+      selection.path,
+    );
     unselected += batch.length - still.length;
     let batchBytes = 0;
     if (still.length > 0) {

@@ -1,6 +1,7 @@
 import type { ImapSession } from "../adapters/imap-connect.ts";
 import type { KeepRules } from "./load-keep-rules.ts";
 import type { CleanupFolder } from "./resolve-cleanup-folders.ts";
+import { searchUids } from "./search-uids.ts";
 import { uidSet } from "./uid-set.ts";
 
 export interface SelectedMessage {
@@ -42,18 +43,16 @@ export async function selectFolderMessages(
   },
 ): Promise<FolderSelection> {
   const box = await session.mailboxOpen(folder.path, { readOnly: opts.readOnly });
-  const found = await session.search(
+  const uids = await searchUids(
+    session,
     {
       before: opts.cutoff,
       flagged: false,
       deleted: false,
       ...(opts.within ? { uid: opts.within } : {}),
     },
-    { uid: true },
+    folder.path,
   );
-  if (found === false || found === undefined)
-    throw new Error(`SEARCH was refused in folder ${JSON.stringify(folder.path)}`);
-  const uids = [...found].sort((a, b) => a - b);
   const result: FolderSelection = {
     ...folder,
     uidValidity: String(box.uidValidity),
