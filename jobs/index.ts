@@ -1,5 +1,6 @@
 import type { JobDefinition } from "../src/jobs.ts";
 import { campaignSend } from "./campaign-send.ts";
+import { mailboxHandover } from "./mailbox-handover.ts";
 import { privacyRetention } from "./privacy-retention.ts";
 import { inboxEnsureWatchers } from "./inbox-ensure-watchers.ts";
 import { inboxWatch } from "./inbox-watch.ts";
@@ -7,6 +8,7 @@ import { inboxWatch } from "./inbox-watch.ts";
 /** Every job the worker runs. Names are stable: queued jobs refer to them. */
 export const jobs: readonly JobDefinition[] = [
   campaignSend as JobDefinition,
+  mailboxHandover as JobDefinition,
   privacyRetention as JobDefinition,
   inboxWatch as JobDefinition,
   inboxEnsureWatchers as JobDefinition,

@@ -26,6 +26,7 @@ import { register as registerEmployeesSet } from "./employees-set.ts";
 import { register as registerEmployeesRemove } from "./employees-remove.ts";
 import { register as registerMailboxCheck } from "./mailbox-check.ts";
 import { register as registerCleanup } from "./cleanup.ts";
+import { register as registerHandover } from "./handover.ts";
 import { register as registerPrivacyCommands } from "./privacy-commands.ts";
 import { register as registerInboxClassify } from "./inbox-classify.ts";
 import { register as registerInboxStatus } from "./inbox-status.ts";
@@ -60,6 +61,7 @@ for (const register of [
   registerEmployeesRemove,
   registerMailboxCheck,
   registerCleanup,
+  registerHandover,
   registerPrivacyCommands,
   registerInboxClassify,
   registerInboxStatus,

@@ -17,6 +17,7 @@ import { registerPublicRoutes } from "./public-routes.ts";
 import { register as registerContactsAdmin } from "./admin/contacts.ts";
 import { register as registerCampaignsAdmin } from "./admin/campaigns.ts";
 import { register as registerEmployeesAdmin } from "./admin/employees.ts";
+import { register as registerHandoversAdmin } from "./admin/handovers.ts";
 import { register as registerInboxAdmin } from "./admin/inbox.ts";
 import { register as registerPrivacyAdmin } from "./admin/privacy.ts";
 
@@ -54,6 +55,7 @@ const adminModules: AdminModule[] = [
   registerPrivacyAdmin,
   registerInboxAdmin,
   registerEmployeesAdmin,
+  registerHandoversAdmin,
 ];
 
 // Pages are ours alone: no scripts at all, inline styles only, forms post back here.
