@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "inbox_checkpoints" ADD COLUMN     "source" TEXT;
+
