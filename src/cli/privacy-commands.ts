@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { register as registerContactsShow } from "./contacts-show.ts";
 import { register as registerPrivacyErase } from "./privacy-erase.ts";
+import { register as registerPrivacyExport } from "./privacy-export.ts";
 import { register as registerPrivacyRetention } from "./privacy-retention.ts";
 
 /**
@@ -8,6 +9,11 @@ import { register as registerPrivacyRetention } from "./privacy-retention.ts";
  * together so that src/cli/index.ts names them once.
  */
 export function register(program: Command): void {
-  for (const register of [registerPrivacyErase, registerPrivacyRetention, registerContactsShow])
+  for (const register of [
+    registerPrivacyErase,
+    registerPrivacyExport,
+    registerPrivacyRetention,
+    registerContactsShow,
+  ])
     register(program);
 }

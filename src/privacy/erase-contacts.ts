@@ -11,9 +11,10 @@
  * one exception: a request outlives the person (its foreign key sets null and
  * it keeps only the keyed hash), as evidence that the request was fulfilled.
  */
-import { Prisma } from "../generated/prisma/client.ts";
+import type { Prisma } from "../generated/prisma/client.ts";
 import { hashAddress } from "../consent/address-hash.ts";
 import type { Clock, Db } from "../types.ts";
+import { findContactTables } from "./find-contact-tables.ts";
 import type { DbOrTx } from "./record-audit.ts";
 
 export interface Erasure {
@@ -28,9 +29,6 @@ export interface Erased {
   addressHash: string;
 }
 
-/** Tables that refer to a person and outlive them (keeping only the keyed hash). */
-const OUTLIVES_PERSON = new Set(["privacy_requests"]);
-
 /**
  * Erases a batch of contacts in one transaction (callers keep batches small:
  * retention passes a few hundred at a time). Contacts already gone are
@@ -43,7 +41,7 @@ export async function eraseContacts(
 ): Promise<Erased[]> {
   if (input.erasures.length === 0) return [];
   const now = deps.clock.now();
-  const tables = await referencingTables(deps.db);
+  const tables = (await findContactTables(deps.db)).filter((t) => !t.outlivesPerson);
   return deps.db.$transaction(
     async (tx) => {
       await tx.$executeRaw`SELECT set_config('mailsteward.erasure', 'on', true)`;
@@ -96,46 +94,4 @@ async function writeSuppressionsAndAudit(
     INSERT INTO audit_log (at, actor, action, subject_type, subject_id, detail)
     SELECT ${at}::timestamp(3), ${input.actor}, ${action}, 'address_hash', h, d::jsonb
       FROM unnest(${hashes}::text[], ${details}::text[]) AS u(h, d)`;
-}
-
-interface ReferencingTable {
-  /** quoted, as regclass prints it */
-  table: string;
-  /** quoted */
-  column: string;
-}
-
-let cached: Promise<ReferencingTable[]> | undefined;
-let cachedFor: Db | undefined;
-
-/**
- * Every (table, column) that points at a contact: single-column foreign keys
- * to contacts, and columns named contact_id without one. Read once per client
- * (the schema changes only by migration, between deployments).
- */
-function referencingTables(db: Db): Promise<ReferencingTable[]> {
-  if (cached && cachedFor === db) return cached;
-  cachedFor = db;
-  cached = db
-    .$queryRaw<{ table: string; column: string }[]>(
-      Prisma.sql`
-      SELECT DISTINCT t.relid::regclass::text AS table, quote_ident(t.attname) AS column FROM (
-        SELECT c.conrelid AS relid, a.attname
-          FROM pg_constraint AS c
-          JOIN pg_attribute AS a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
-         WHERE c.contype = 'f' AND c.confrelid = 'contacts'::regclass AND cardinality(c.conkey) = 1
-        UNION
-        SELECT a.attrelid, a.attname
-          FROM pg_attribute AS a
-          JOIN pg_class AS k ON k.oid = a.attrelid AND k.relkind IN ('r', 'p')
-          JOIN pg_namespace AS n ON n.oid = k.relnamespace AND n.nspname = current_schema()
-         WHERE a.attname = 'contact_id' AND NOT a.attisdropped AND a.attrelid <> 'contacts'::regclass
-      ) AS t ORDER BY 1, 2`,
-    )
-    .then((rows) => rows.filter((r) => !OUTLIVES_PERSON.has(r.table.replace(/"/g, ""))))
-    .catch((error: unknown) => {
-      cached = undefined;
-      throw error;
-    });
-  return cached;
 }

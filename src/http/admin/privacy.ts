@@ -2,7 +2,10 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { AppError } from "../../errors.ts";
 import { applyRetention } from "../../privacy/apply-retention.ts";
+import { correctContact } from "../../privacy/correct-contact.ts";
 import { eraseContact } from "../../privacy/erase-contact.ts";
+import { exportContact } from "../../privacy/export-contact.ts";
+import { listPrivacyRequests } from "../../privacy/list-privacy-requests.ts";
 import { describeDecision, findContactRetention } from "../../privacy/find-contact-retention.ts";
 import type { HttpDeps } from "../create-server.ts";
 
@@ -25,6 +28,9 @@ export function parseBody<T>(schema: z.ZodType<T>, value: unknown, what: string)
  * Data-subject requests on the admin API:
  *   POST /api/privacy/erasures     {email, verifiedBy, reference?}  erase (art. 17)
  *   POST /api/privacy/withdrawals  {email, verifiedBy, reference?}  consent withdrawn: erase too
+ *   POST /api/privacy/exports      {email, verifiedBy, reference?}  everything held, as JSON
+ *   POST /api/privacy/corrections  {email, changes: {field: value}, verifiedBy, reference?}
+ *   GET  /api/privacy/requests?open=true                  requests with state and deadline
  *   GET  /api/contacts/:id/retention                  which rule keeps the contact, until when
  *   GET  /api/privacy/retention?withinDays=N          dry run: who would be erased (by then), why
  */
@@ -70,5 +76,37 @@ export function register(app: FastifyInstance, deps: HttpDeps): void {
       horizon: withinDays > 0 ? new Date(now.getTime() + withinDays * 86_400_000) : undefined,
     });
     return result;
+  });
+
+  app.post("/privacy/exports", async (request) => {
+    const body = parseBody(requestBody, request.body, "body");
+    return exportContact(deps, {
+      email: body.email,
+      verification: { method: body.verifiedBy, reference: body.reference ?? null },
+      actor: "api",
+    });
+  });
+
+  app.post("/privacy/corrections", async (request) => {
+    const body = parseBody(
+      requestBody.extend({ changes: z.record(z.string(), z.string().nullable()) }),
+      request.body,
+      "body",
+    );
+    return correctContact(deps, {
+      email: body.email,
+      changes: body.changes,
+      verification: { method: body.verifiedBy, reference: body.reference ?? null },
+      actor: "api",
+    });
+  });
+
+  app.get("/privacy/requests", async (request) => {
+    const q = parseBody(
+      z.object({ open: z.enum(["true", "false"]).optional() }),
+      request.query,
+      "query",
+    );
+    return { requests: await listPrivacyRequests(deps, { open: q.open === "true" }) };
   });
 }
