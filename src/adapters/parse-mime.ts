@@ -93,6 +93,10 @@ export async function parseMime(
   const headers = collectHeaders(parsed.headerLines);
   const contentType = first(headers, "content-type") ?? "text/plain";
   const boundary = /boundary\s*=\s*"?([^";\s]+)"?/i.exec(contentType)?.[1];
+  if (/^multipart\//i.test(contentType) && boundary && !body.includes(`--${boundary}`, headerEnd))
+    throw unparseable(
+      `the message is ${contentType.split(";")[0]} with boundary "${boundary}", but no part uses that boundary`,
+    );
   if (/^multipart\//i.test(contentType) && boundary && !body.includes(`--${boundary}--`))
     defects.push(`the closing MIME boundary "--${boundary}--" is missing (truncated?)`);
   if (parsed.textConversionError) defects.push(`HTML not converted: ${parsed.textConversionError}`);
@@ -154,6 +158,9 @@ function runParser(raw: Buffer, limits: typeof defaults): Promise<ParserResult> 
   return new Promise((resolve, reject) => {
     const parser = new MailParser({
       keepDeliveryStatus: true,
+      // HTML-only mail keeps text null; the inbox converts with its own html-to-text
+      // settings (src/inbox/message-text.ts), the same as for outgoing mail.
+      skipHtmlToText: true,
       skipImageLinks: true,
       skipTextToHtml: true,
       skipTextLinks: true,

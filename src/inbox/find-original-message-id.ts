@@ -1,4 +1,5 @@
 import type { ParsedMessage } from "./inbox-types.ts";
+import { messageText } from "./message-text.ts";
 import { parseDeliveryStatus } from "./parse-delivery-status.ts";
 
 /**
@@ -14,7 +15,9 @@ import { parseDeliveryStatus } from "./parse-delivery-status.ts";
 export function findOriginalMessageId(message: ParsedMessage): string | null {
   for (const part of message.reports) {
     if (!/delivery-status|feedback-report/.test(part.contentType)) continue;
-    const id = parseDeliveryStatus(part.text).message.get("original-message-id");
+    const fields = parseDeliveryStatus(part.text).message;
+    // Gmail writes X-Original-Message-ID.
+    const id = fields.get("original-message-id") ?? fields.get("x-original-message-id");
     if (id) return bare(id);
   }
   for (const part of message.reports) {
@@ -22,7 +25,7 @@ export function findOriginalMessageId(message: ParsedMessage): string | null {
     const id = messageIdLine(part.text);
     if (id) return id;
   }
-  const text = message.text ?? "";
+  const text = messageText(message);
   for (const match of text.matchAll(/^[ \t]*message-id:[ \t]*(\S.*)$/gim)) {
     const id = bare(match[1]!);
     if (id && id !== message.messageId) return id;

@@ -1,6 +1,7 @@
 import { bounceVerdict } from "./bounce-verdict.ts";
 import { findOriginalMessageId } from "./find-original-message-id.ts";
 import type { BounceRecipient, Classification, ParsedMessage } from "./inbox-types.ts";
+import { messageText } from "./message-text.ts";
 import { parseDeliveryStatus } from "./parse-delivery-status.ts";
 import { readBounceText, smtpCodes, type TextRecipient } from "./read-bounce-text.ts";
 
@@ -34,7 +35,7 @@ export function readBounce(message: ParsedMessage, ownAddresses: readonly string
     ].map((a) => a.toLowerCase()),
   );
   const statusParts = message.reports.filter((p) => /delivery-status$/.test(p.contentType));
-  const text = message.text ?? "";
+  const text = messageText(message);
 
   if (statusParts.length > 0) {
     const fromText = new Map(readBounceText(text, exclude).map((r) => [r.address, r]));

@@ -1,4 +1,4 @@
-import { htmlToPlainText } from "../adapters/html-to-text.ts";
+import { messageText } from "./message-text.ts";
 
 /**
  * A reply's body -> what the person wrote (`text`) and what was cut (`removed`):
@@ -25,7 +25,7 @@ export interface TrimmedReply {
 }
 
 export function trimReply(text: string | null, html: string | null): TrimmedReply {
-  const body = text !== null && text.trim() !== "" ? text : html ? htmlToPlainText(html) : "";
+  const body = messageText({ text, html });
   const lines = normalise(body).split("\n");
   const classes = lines.map(classify);
   markHeaderBlocks(lines, classes);
@@ -201,10 +201,17 @@ function markHeaderBlocks(lines: string[], classes: LineClass[]): void {
 function leadingBlockEnd(classes: LineClass[]): number {
   let i = classes.findIndex((kind) => kind !== "e");
   if (i < 0 || classes[i] !== "h") return 0;
+  const header = i;
   i++;
   while (i < classes.length && classes[i] !== "e") i++;
   while (i < classes.length && (classes[i] === "e" || classes[i] === "q")) i++;
-  return classes[i] === "t" ? i : 0;
+  if (classes[i] !== "t") return 0;
+  // Quoted, answered, then more quotes answered below: an interleaved reply, kept whole.
+  const quoted = classes.slice(header, i).includes("q");
+  const rest = classes.slice(i);
+  const nextQuote = rest.indexOf("q");
+  if (quoted && nextQuote >= 0 && rest.slice(nextQuote).includes("t")) return 0;
+  return i;
 }
 
 function findCut(classes: LineClass[], start: number): number {
