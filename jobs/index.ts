@@ -1,5 +1,6 @@
 import type { JobDefinition } from "../src/jobs.ts";
 import { campaignSend } from "./campaign-send.ts";
+import { subscriptionRequest } from "./subscription-request.ts";
 import { mailboxHandover } from "./mailbox-handover.ts";
 import { privacyRetention } from "./privacy-retention.ts";
 import { inboxEnsureWatchers } from "./inbox-ensure-watchers.ts";
@@ -12,4 +13,5 @@ export const jobs: readonly JobDefinition[] = [
   privacyRetention as JobDefinition,
   inboxWatch as JobDefinition,
   inboxEnsureWatchers as JobDefinition,
+  subscriptionRequest as JobDefinition,
 ];

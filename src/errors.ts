@@ -17,11 +17,9 @@ export const errorCodes = [
   "mailbox_login_failed",
   /** an IMAP server could not be reached, or its certificate is not trusted */
   "mailbox_unreachable",
-  /** an IMAP server refused a mailbox's login */
-  "mailbox_login_failed",
-  /** an IMAP server could not be reached, or its certificate is not trusted */
-  "mailbox_unreachable",
   "unparseable",
+  /** a multi-step write stopped part-way; the message says exactly what was committed */
+  "incomplete",
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

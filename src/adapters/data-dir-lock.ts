@@ -12,14 +12,14 @@ export interface DataDirLock {
  * stale and taken over.
  */
 export function lockDataDir(dataDir: string, purpose: string): DataDirLock {
-  fs.mkdirSync(dataDir, { recursive: true });
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = path.join(dataDir, "owner.lock");
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       fs.writeFileSync(
         file,
         JSON.stringify({ pid: process.pid, purpose, since: new Date().toISOString() }),
-        { flag: "wx" },
+        { flag: "wx", mode: 0o600 },
       );
       let released = false;
       return {

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
@@ -10,6 +11,7 @@ import { PrismaClient } from "../generated/prisma/client.ts";
 import { AppError } from "../errors.ts";
 import type { Db, Logger } from "../types.ts";
 import { lockDataDir } from "./data-dir-lock.ts";
+import { ensurePrivateDir, findLooseModes, tightenTree } from "./private-files.ts";
 
 export interface Database {
   db: Db;
@@ -17,6 +19,8 @@ export interface Database {
   pool: pg.Pool;
   url: string;
   embedded: boolean;
+  /** embedded: entries under DATA_DIR that group or others could reach when it was opened (now tightened) */
+  looseModes: Array<{ path: string; mode: string }>;
   close(): Promise<void>;
 }
 
@@ -39,6 +43,7 @@ export async function openDatabase(opts: {
       pool,
       url: opts.databaseUrl,
       embedded: false,
+      looseModes: [],
       async close() {
         await db.$disconnect();
         await pool.end();
@@ -50,10 +55,15 @@ export async function openDatabase(opts: {
 
 /**
  * The embedded default: a file-backed PGlite (PostgreSQL compiled to
- * WebAssembly) served on a loopback port so Prisma's pg adapter and Agenda's
- * Postgres backend reach it like a server. Its connection multiplexer is only
- * safe with ONE pool of ONE connection shared by everything in the process;
- * hence never await another query inside an interactive transaction here.
+ * WebAssembly) served on a Unix socket so Prisma's pg adapter and Agenda's
+ * Postgres backend reach it like a server. The socket server has no
+ * authentication, so it never listens on TCP: the socket lives in a 0700
+ * directory inside the 0700 data directory, where no other local user can
+ * reach it (a loopback port let anyone on the machine read every contact, or
+ * hold the one connection in an open transaction and stall the worker).
+ * Its connection multiplexer is only safe with ONE pool of ONE connection
+ * shared by everything in the process; hence never await another query
+ * inside an interactive transaction here.
  */
 async function openEmbedded(opts: {
   dataDir: string;
@@ -63,35 +73,77 @@ async function openEmbedded(opts: {
   const lock = lockDataDir(opts.dataDir, opts.purpose);
   let pglite: PGlite | undefined;
   let server: PGLiteSocketServer | undefined;
+  let socketDir: string | undefined;
   try {
-    pglite = await PGlite.create(path.join(opts.dataDir, "pgdata"));
-    server = new PGLiteSocketServer({ db: pglite, host: "127.0.0.1", port: 0, maxConnections: 4 });
+    const pgdata = path.join(opts.dataDir, "pgdata");
+    // lockDataDir made DATA_DIR itself 0700; what was found below it before that counts too.
+    const looseModes = findLooseModes(opts.dataDir);
+    if (looseModes.length > 0)
+      opts.log.warn("data directory entries were open to other users; tightened to 0700/0600", {
+        entries: looseModes.length,
+      });
+    ensurePrivateDir(pgdata);
+    tightenTree(opts.dataDir);
+    pglite = await PGlite.create(pgdata);
+    // Files PGlite created under a wide umask while opening.
+    tightenTree(opts.dataDir);
+    socketDir = privateSocketDir(opts.dataDir);
+    const socketPath = path.join(socketDir, ".s.PGSQL.5432");
+    // We hold the owner lock: a socket file left here is from a process that died.
+    fs.rmSync(socketPath, { force: true });
+    server = new PGLiteSocketServer({ db: pglite, path: socketPath, maxConnections: 4 });
     await server.start();
-    const url = `postgresql://postgres@${server.getServerConn()}/postgres?sslmode=disable`;
+    fs.chmodSync(socketPath, 0o600);
+    const url = `postgresql://postgres@localhost/postgres?host=${encodeURIComponent(socketDir)}`;
     const pool = new pg.Pool({ connectionString: url, max: 1 });
     logIdleErrors(pool, opts.log);
     if (await pendingMigrations(pool)) await migrate(url, opts.log);
+    tightenTree(opts.dataDir);
     const db = new PrismaClient({ adapter: new PrismaPg(pool) });
-    const running = { pglite, server };
+    const running = { pglite, server, socketDir };
     return {
       db,
       pool,
       url,
       embedded: true,
+      looseModes,
       async close() {
         await db.$disconnect();
         await pool.end();
         await running.server.stop();
         await running.pglite.close();
+        removeSocketDir(opts.dataDir, running.socketDir);
+        tightenTree(opts.dataDir);
         lock.release();
       },
     };
   } catch (error) {
     await server?.stop().catch(() => {});
     await pglite?.close().catch(() => {});
+    if (socketDir) removeSocketDir(opts.dataDir, socketDir);
     lock.release();
     throw error;
   }
+}
+
+/**
+ * DATA_DIR/run (0700), or, when that path is too long for a Unix socket
+ * address (108 bytes on Linux, 104 on macOS), a fresh 0700 directory under
+ * the system's temporary directory.
+ */
+function privateSocketDir(dataDir: string): string {
+  const inside = path.join(dataDir, "run");
+  if (Buffer.byteLength(path.join(inside, ".s.PGSQL.5432")) < 100) {
+    ensurePrivateDir(inside);
+    return inside;
+  }
+  return fs.mkdtempSync(path.join(os.tmpdir(), "mailsteward-"));
+}
+
+function removeSocketDir(dataDir: string, socketDir: string): void {
+  if (socketDir === path.join(dataDir, "run"))
+    fs.rmSync(path.join(socketDir, ".s.PGSQL.5432"), { force: true });
+  else fs.rmSync(socketDir, { recursive: true, force: true });
 }
 
 /**

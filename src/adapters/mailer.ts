@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import tls from "node:tls";
@@ -157,11 +158,15 @@ function outboxMailer(dir: string, dkim: Dkim, signer: DkimSigner | undefined): 
     buffer: true,
     newline: "windows",
   });
-  const write = (messageId: string, data: Buffer) => {
-    fs.mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, `${messageId.replace(/[^A-Za-z0-9._-]/g, "_")}.eml`);
+  // The name comes from what our code chose (the Message-ID it set, or a fresh random one),
+  // never from parsing the message: a 100,000-character header must not become a file name.
+  // Files are 0600 in a 0700 folder: each holds an address and a live unsubscribe link.
+  const write = (name: string, data: Buffer) => {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const safe = name.replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 120);
+    const file = path.join(dir, `${safe}.eml`);
     // write then rename: a mail client watching the folder never sees half a message
-    fs.writeFileSync(`${file}.part`, data);
+    fs.writeFileSync(`${file}.part`, data, { mode: 0o600 });
     fs.renameSync(`${file}.part`, file);
     return { response: `250 written to ${file}` };
   };
@@ -173,9 +178,7 @@ function outboxMailer(dir: string, dkim: Dkim, signer: DkimSigner | undefined): 
       return write(message.messageId, info.message as Buffer);
     },
     async sendRaw(_envelope, raw) {
-      const head = raw.toString("latin1", 0, Math.min(raw.length, 8192));
-      const id = /^message-id:\s*<([^>]+)>/im.exec(head)?.[1] ?? `raw-${Date.now()}`;
-      return write(id, raw);
+      return write(`${Date.now()}-${crypto.randomBytes(6).toString("hex")}`, raw);
     },
     async close() {
       await signer?.close?.();

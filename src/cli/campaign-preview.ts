@@ -5,15 +5,23 @@ import { previewCampaign } from "../newsletters/preview-campaign.ts";
 import { campaignGroup } from "./campaign-create.ts";
 import { say, withApp } from "./with-app.ts";
 
+/** 0600 whatever the umask, also when the file existed with wider modes. */
+function writePrivate(file: string, data: string | Buffer): void {
+  fs.writeFileSync(file, data, { mode: 0o600 });
+  fs.chmodSync(file, 0o600);
+}
+
 export function register(program: Command): void {
   campaignGroup(program)
     .command("preview")
     .argument("<slug>", "the campaign")
     .description(
-      "write one recipient's message as HTML and text (and .eml); --serve shows it in a browser",
+      "write one recipient's message as HTML and text (and .eml), for a sample reader unless --contact names one; files are mode 0600; --serve shows it in a browser",
     )
-    .option("--contact <id>", "render for this contact", (v) => Number(v))
-    .option("--email <address>", "render for the contact with this address")
+    .option(
+      "--contact <email>",
+      "render for the contact with this address (or id); the files then hold their data and a live unsubscribe link",
+    )
     .option(
       "--out <file.html>",
       "where to write the HTML; the text goes next to it as .txt, the whole message as .eml",
@@ -21,20 +29,22 @@ export function register(program: Command): void {
     )
     .option("--serve [port]", "serve the preview on http://127.0.0.1:PORT until Ctrl-C")
     .action(
-      async (
-        slug: string,
-        opts: { contact?: number; email?: string; out: string; serve?: string | boolean },
-      ) => {
+      async (slug: string, opts: { contact?: string; out: string; serve?: string | boolean }) => {
+        const byId = opts.contact !== undefined && /^\d+$/.test(opts.contact);
         const message = await withApp("campaign preview", (app) =>
           previewCampaign(
             { db: app.db, config: app.config, mailer: app.mailer },
-            { slug, contactId: opts.contact, email: opts.email },
+            {
+              slug,
+              ...(byId ? { contactId: Number(opts.contact) } : {}),
+              ...(opts.contact !== undefined && !byId ? { email: opts.contact } : {}),
+            },
           ),
         );
         const base = opts.out.replace(/\.html?$/i, "");
-        fs.writeFileSync(`${base}.html`, message.personalised.html);
-        fs.writeFileSync(`${base}.txt`, message.personalised.text);
-        fs.writeFileSync(`${base}.eml`, message.raw);
+        writePrivate(`${base}.html`, message.personalised.html);
+        writePrivate(`${base}.txt`, message.personalised.text);
+        writePrivate(`${base}.eml`, message.raw);
         say(`subject: ${message.personalised.subject}`);
         say(
           `wrote ${base}.html, ${base}.txt and ${base}.eml (${message.raw.length} bytes) for contact ${message.recipient.contactId || "(sample)"}`,

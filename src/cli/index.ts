@@ -10,6 +10,7 @@ import { register as registerStatus } from "./status.ts";
 import { register as registerContactsImport } from "./contacts-import.ts";
 import { register as registerLists } from "./lists.ts";
 import { register as registerListsCreate } from "./lists-create.ts";
+import { register as registerListsSetPublic } from "./lists-set-public.ts";
 import { register as registerSubscribe } from "./subscribe.ts";
 import { register as registerCampaignCreate } from "./campaign-create.ts";
 import { register as registerCampaignPreview } from "./campaign-preview.ts";
@@ -45,6 +46,7 @@ for (const register of [
   registerContactsImport,
   registerLists,
   registerListsCreate,
+  registerListsSetPublic,
   registerSubscribe,
   registerCampaignCreate,
   registerCampaignPreview,

@@ -17,19 +17,27 @@ export function register(program: Command): void {
       "--single-opt-in",
       "web sign-ups subscribe at once, without a confirmation email (default: double opt-in)",
     )
-    .addHelpText("after", '\nExample:\n  mailsteward lists create news --name "Monthly news"')
+    .option("--public", "the public sign-up form may subscribe to it (default: not)")
+    .addHelpText(
+      "after",
+      '\nExample:\n  mailsteward lists create news --name "Monthly news" --public\nLater: mailsteward lists set-public news --off',
+    )
     .action(
-      async (slug: string, opts: { name: string; description?: string; singleOptIn?: boolean }) => {
+      async (
+        slug: string,
+        opts: { name: string; description?: string; singleOptIn?: boolean; public?: boolean },
+      ) => {
         await withApp("lists create", async (app) => {
           const list = await createList(app, {
             slug,
             name: opts.name,
             description: opts.description,
             doubleOptIn: !opts.singleOptIn,
+            public: opts.public === true,
             actor: "cli",
           });
           say(
-            `created list ${list.slug} (id ${list.id}, ${list.doubleOptIn ? "double" : "single"} opt-in)`,
+            `created list ${list.slug} (id ${list.id}, ${list.doubleOptIn ? "double" : "single"} opt-in, ${list.public ? "open to" : "not open to"} the sign-up form)`,
           );
         });
       },

@@ -13,12 +13,13 @@ export function register(program: Command): void {
           return say(
             'no lists yet; create one with: mailsteward lists create news --name "Monthly news"',
           );
-        const rows = [["slug", "name", "opt-in", "subscribed", "pending", "unsubscribed"]];
+        const rows = [["slug", "name", "opt-in", "form", "subscribed", "pending", "unsubscribed"]];
         for (const l of lists) {
           rows.push([
             l.slug,
             l.name,
             l.doubleOptIn ? "double" : "single",
+            l.public ? "public" : "-",
             String(l.counts.subscribed),
             String(l.counts.pending),
             String(l.counts.unsubscribed),
@@ -28,7 +29,7 @@ export function register(program: Command): void {
         for (const r of rows)
           say(
             r
-              .map((cell, i) => (i >= 3 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+              .map((cell, i) => (i >= 4 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
               .join("  ")
               .trimEnd(),
           );

@@ -1,14 +1,11 @@
 import { z } from "zod";
-import { privacyConfigShape } from "./privacy-config.ts";
 import { handoverConfigShape } from "./handover-config.ts";
+import { privacyConfigShape } from "./privacy-config.ts";
 import { inboxConfigShape } from "./inbox-config.ts";
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 const nonNegative = z.coerce.number().min(0);
-const bool = z
-  .enum(["true", "false", "1", "0", "yes", "no"])
-  .transform((v) => v === "true" || v === "1" || v === "yes");
 
 /**
  * Every option mailsteward reads, by its environment name. `.env.example`
@@ -91,7 +88,16 @@ export const configSchema = z.object({
   ...handoverConfigShape,
 
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
-  TRUST_PROXY: bool.default(false),
+  /** how many reverse proxies stand in front, or their addresses; never "true" (see trust-proxy.ts) */
+  TRUST_PROXY: z.string().optional(),
+  /** other origins whose pages may post the sign-up form (the company's website) */
+  FORM_ORIGINS: z.string().optional(),
+  HTTP_REQUEST_TIMEOUT_SECONDS: positiveInt.default(15),
+  HTTP_HEADERS_TIMEOUT_SECONDS: positiveInt.default(10),
+  HTTP_IDLE_TIMEOUT_SECONDS: positiveInt.default(30),
+  HTTP_MAX_CONNECTIONS: positiveInt.default(4096),
+  HTTP_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(0).optional(),
+  CONFIRM_LINK_DAYS: positiveInt.default(7),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

@@ -9,6 +9,7 @@ import { parseSigningKeys, type SigningKey } from "./signing-keys.ts";
 import { defaultTemplatesDir } from "./templates-dir.ts";
 import { parseHandoverConfig, type HandoverConfig } from "./handover-config.ts";
 import { parseInboxConfig, type InboxConfig } from "./inbox-config.ts";
+import { parseTrustProxy, type TrustProxy } from "./trust-proxy.ts";
 
 export interface Config {
   databaseUrl: string | undefined;
@@ -67,7 +68,20 @@ export interface Config {
     /** expunge: UID EXPUNGE in place (RFC 4315); trash: MOVE to Trash (RFC 6851), then UID EXPUNGE there */
     deleteMode: "expunge" | "trash";
   };
-  trustProxy: boolean;
+  /** Fastify's trustProxy: false, a hop count, or the proxies' addresses */
+  trustProxy: TrustProxy;
+  /** origins allowed to post the public forms: PUBLIC_BASE_URL's plus FORM_ORIGINS */
+  formOrigins: string[];
+  http: {
+    requestTimeoutMs: number;
+    headersTimeoutMs: number;
+    idleTimeoutMs: number;
+    maxConnections: number;
+    /** 0 = no limit (the default behind a proxy, whose address every connection shares) */
+    maxConnectionsPerIp: number;
+  };
+  /** how long a confirmation link stays valid */
+  confirmLinkMs: number;
 }
 
 /**
@@ -106,9 +120,11 @@ function readConfigFile(file: string): Record<string, string> {
   try {
     data = JSON.parse(text);
   } catch (error) {
+    // V8's message quotes the text around the fault, which may be a secret: give the position only.
+    const at = /position (\d+)/.exec((error as Error).message)?.[1];
     throw new AppError(
       "config",
-      `CONFIG_FILE: ${file} is not JSON (${(error as Error).message}); expected {"PORT": "8080", ...}`,
+      `CONFIG_FILE: ${file} is not JSON${at ? ` (at character ${at})` : ""}; expected {"PORT": "8080", ...}`,
     );
   }
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
@@ -151,6 +167,7 @@ function toConfig(
     );
   }
   const dataDir = path.resolve(raw.DATA_DIR);
+  const trustProxy = parseTrustProxy(raw.TRUST_PROXY);
   const secrets = resolveSecrets(
     {
       signingKeys:
@@ -213,8 +230,39 @@ function toConfig(
       keepFolders: splitList(raw.CLEANUP_KEEP_FOLDERS),
       deleteMode: raw.CLEANUP_DELETE_MODE,
     },
-    trustProxy: raw.TRUST_PROXY,
+    trustProxy,
+    formOrigins: parseOrigins(raw.PUBLIC_BASE_URL, raw.FORM_ORIGINS),
+    http: {
+      requestTimeoutMs: raw.HTTP_REQUEST_TIMEOUT_SECONDS * 1000,
+      headersTimeoutMs: raw.HTTP_HEADERS_TIMEOUT_SECONDS * 1000,
+      idleTimeoutMs: raw.HTTP_IDLE_TIMEOUT_SECONDS * 1000,
+      maxConnections: raw.HTTP_MAX_CONNECTIONS,
+      maxConnectionsPerIp: raw.HTTP_MAX_CONNECTIONS_PER_IP ?? (trustProxy === false ? 64 : 0),
+    },
+    confirmLinkMs: raw.CONFIRM_LINK_DAYS * 86_400_000,
   };
+}
+
+function parseOrigins(publicBaseUrl: string, extra: string | undefined): string[] {
+  const origins = [new URL(publicBaseUrl).origin];
+  for (const [i, entry] of (extra ?? "").split(",").entries()) {
+    const text = entry.trim();
+    if (text === "") continue;
+    let origin: string | undefined;
+    try {
+      const url = new URL(text);
+      if (url.protocol === "http:" || url.protocol === "https:") origin = url.origin;
+    } catch {
+      origin = undefined;
+    }
+    if (!origin)
+      throw new AppError(
+        "config",
+        `FORM_ORIGINS: entry ${i + 1} ("${text}") is not an origin; expected such as https://www.example.com`,
+      );
+    origins.push(origin);
+  }
+  return [...new Set(origins)];
 }
 
 function splitList(value: string): string[] {

@@ -12,28 +12,30 @@ export interface SigningKey {
  * may be dropped.
  */
 export function parseSigningKeys(value: string, variable: string): SigningKey[] {
-  const keys = value
+  const parts = value
     .split(",")
     .map((part) => part.trim())
-    .filter(Boolean)
-    .map((part) => {
-      const colon = part.indexOf(":");
-      const id = part.slice(0, colon);
-      const secret = Buffer.from(part.slice(colon + 1), "base64");
-      if (colon < 1 || !/^[A-Za-z0-9_-]{1,16}$/.test(id)) {
-        throw new AppError(
-          "config",
-          `${variable}: "${id || part.slice(0, 8)}…" is not KEYID:BASE64; key ids are 1-16 letters, digits, - or _`,
-        );
-      }
-      if (secret.length < 32) {
-        throw new AppError(
-          "config",
-          `${variable}: key "${id}" has ${secret.length} bytes; expected at least 32 (openssl rand -base64 32)`,
-        );
-      }
-      return { id, secret };
-    });
+    .filter(Boolean);
+  // Errors name an entry by its position and never quote it: an entry is a secret, even a malformed one.
+  const keys = parts.map((part, index) => {
+    const entry = `entry ${index + 1} of ${parts.length}`;
+    const colon = part.indexOf(":");
+    const id = part.slice(0, colon);
+    if (colon < 1 || !/^[A-Za-z0-9_-]{1,16}$/.test(id)) {
+      throw new AppError(
+        "config",
+        `${variable}: ${entry} is not KEYID:BASE64; expected a key id of 1-16 letters, digits, - or _, a colon, then the base64 key (such as k1:$(openssl rand -base64 32))`,
+      );
+    }
+    const secret = Buffer.from(part.slice(colon + 1), "base64");
+    if (secret.length < 32) {
+      throw new AppError(
+        "config",
+        `${variable}: ${entry} (key id "${id}") has ${secret.length} bytes; expected at least 32 (openssl rand -base64 32)`,
+      );
+    }
+    return { id, secret };
+  });
   if (keys.length === 0)
     throw new AppError("config", `${variable}: no keys; expected KEYID:BASE64[,KEYID:BASE64...]`);
   const ids = new Set(keys.map((k) => k.id));

@@ -1,6 +1,7 @@
 import type { CustomerStatus } from "../generated/prisma/client.ts";
-import { normaliseAddress } from "../consent/address-hash.ts";
+import { domainToASCII } from "node:url";
 import { AppError } from "../errors.ts";
+import { fieldProblem, hasControlCharacters } from "./field-limits.ts";
 
 /** CSV header names an import understands (compared lower-cased, with spaces and dashes read as "_"). */
 export const knownColumns = [
@@ -106,13 +107,43 @@ export function mapColumns(header: string[]): ColumnMap {
   return map;
 }
 
-// Deliberately plain: one @, no spaces or quotes, a dotted domain of letters, digits and dashes.
-const emailPattern =
-  /^[^\s@"(),:;<>[\]\\]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/;
+// Deliberately plain: no spaces, quotes or brackets in the local part; a dotted domain of letters, digits and dashes.
+const localPattern = /^[^\s@"(),:;<>[\]\\]+$/;
+const domainPattern = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/;
 
+/**
+ * The stored form of an address, or undefined: trimmed, lower-cased, the
+ * domain in its ASCII (punycode, RFC 5891) form so SMTP can carry it without
+ * SMTPUTF8. RFC 5321 §4.5.3.1: a local part of at most 64 octets, a domain of
+ * at most 255, a path of at most 256 (254 characters between the brackets).
+ * Control characters, and local parts that would need SMTPUTF8, are refused.
+ */
 export function parseEmail(raw: string): string | undefined {
-  const email = normaliseAddress(raw);
-  return email.length <= 254 && emailPattern.test(email) ? email : undefined;
+  if (hasControlCharacters(raw)) return undefined;
+  const trimmed = raw.trim();
+  const at = trimmed.lastIndexOf("@");
+  if (at < 1) return undefined;
+  const local = trimmed.slice(0, at).toLowerCase();
+  const unicodeDomain = trimmed.slice(at + 1);
+  if (!/^[\x21-\x7e]+$/.test(local) || !localPattern.test(local) || local.length > 64)
+    return undefined;
+  const domain = domainToASCII(unicodeDomain.toLowerCase());
+  if (domain === "" || domain.length > 255 || !domainPattern.test(domain)) return undefined;
+  if (domain.split(".").some((label) => label.length > 63)) return undefined;
+  const email = `${local}@${domain}`;
+  return email.length <= 254 ? email : undefined;
+}
+
+/**
+ * One mailbox behind its subaddresses: `ann+news@example.com` and
+ * `Ann+x@Example.com` are both `ann@example.com`, so a form limit counted per
+ * mailbox cannot be dodged with +tags.
+ */
+export function mailboxOf(email: string): string {
+  const at = email.lastIndexOf("@");
+  const local = email.slice(0, at);
+  const plus = local.indexOf("+");
+  return `${plus > 0 ? local.slice(0, plus) : local}@${email.slice(at + 1)}`.toLowerCase();
 }
 
 /** `YYYY-MM-DD` (midnight UTC) or an ISO 8601 date-time with a zone; rejects dates that do not exist (2026-02-30). */
@@ -149,11 +180,19 @@ export function parseContactRow(
     const index = columns[column];
     return index === undefined ? "" : (record[index] ?? "").trim();
   };
+  // Every cell, mapped or not, is checked for control characters (a NUL fails the driver mid-write).
+  const bad = record.findIndex((value, i) => i !== columns.notes && hasControlCharacters(value));
+  if (bad >= 0)
+    return {
+      error: `column ${bad + 1} contains a control character (such as NUL); expected plain text`,
+    };
   const rawEmail = cell("email");
   if (rawEmail === "") return { error: "email is empty" };
   const email = parseEmail(rawEmail);
   if (!email)
-    return { error: `invalid email "${rawEmail}"; expected an address such as name@example.com` };
+    return {
+      error: `invalid email ${JSON.stringify(rawEmail.slice(0, 300))}; expected an address such as name@example.com (at most 64 characters before the @ and 255 after)`,
+    };
 
   const fields: ContactFields = {};
   for (const [column, key] of Object.entries(textColumns) as [
@@ -161,14 +200,22 @@ export function parseContactRow(
     (typeof textColumns)[keyof typeof textColumns],
   ][]) {
     const value = cell(column);
-    if (value !== "") fields[key] = value;
+    if (value === "") continue;
+    const problem = fieldProblem(key, value);
+    if (problem) return { error: problem };
+    fields[key] = value;
   }
   const interests = cell("product_interests");
-  if (interests !== "")
+  if (interests !== "") {
     fields.productInterests = interests
       .split(";")
       .map((s) => s.trim())
       .filter(Boolean);
+    for (const interest of fields.productInterests) {
+      const problem = fieldProblem("productInterest", interest);
+      if (problem) return { error: `product_interests: ${problem}` };
+    }
+  }
 
   for (const [column, key] of [
     ["last_contact_at", "lastContactAt"],

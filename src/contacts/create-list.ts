@@ -8,6 +8,8 @@ export interface ListSummary {
   name: string;
   description: string | null;
   doubleOptIn: boolean;
+  /** whether the public sign-up form may subscribe to it */
+  public: boolean;
 }
 
 /** Slugs travel in tokens, URLs and CLI arguments: keep them short and plain. */
@@ -20,6 +22,7 @@ export async function createList(
     name: string;
     description?: string | null;
     doubleOptIn?: boolean;
+    public?: boolean;
     actor?: string;
   },
 ): Promise<ListSummary> {
@@ -41,6 +44,7 @@ export async function createList(
     name: true,
     description: true,
     doubleOptIn: true,
+    public: true,
   } as const;
   return deps.db.$transaction(async (tx) => {
     const existing = await tx.list.findUnique({
@@ -56,6 +60,7 @@ export async function createList(
           name,
           description: input.description ?? null,
           doubleOptIn: input.doubleOptIn ?? true,
+          public: input.public ?? false,
         },
       ],
       skipDuplicates: true,
@@ -70,7 +75,7 @@ export async function createList(
       action: "list.created",
       subjectType: "list",
       subjectId: list.id,
-      detail: { slug: list.slug },
+      detail: { slug: list.slug, public: list.public },
     });
     return list;
   });

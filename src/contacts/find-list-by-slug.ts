@@ -6,7 +6,14 @@ import type { ListSummary } from "./create-list.ts";
 export async function findListBySlug(db: DbOrTx, slug: string): Promise<ListSummary> {
   const list = await db.list.findUnique({
     where: { slug },
-    select: { id: true, slug: true, name: true, description: true, doubleOptIn: true },
+    select: {
+      id: true,
+      slug: true,
+      name: true,
+      description: true,
+      doubleOptIn: true,
+      public: true,
+    },
   });
   if (list) return list;
   const known = await db.list.findMany({ select: { slug: true }, orderBy: { slug: "asc" } });

@@ -16,6 +16,7 @@ export async function listLists(db: Db): Promise<ListWithCounts[]> {
         name: true,
         description: true,
         doubleOptIn: true,
+        public: true,
         createdAt: true,
       },
       orderBy: { slug: "asc" },

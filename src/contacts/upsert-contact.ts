@@ -1,6 +1,7 @@
 import type { Prisma } from "../generated/prisma/client.ts";
 import { AppError } from "../errors.ts";
 import { parseEmail } from "./contact-row.ts";
+import { fieldProblem } from "./field-limits.ts";
 
 /** Normalises and checks an address given by a person or an operator. */
 export function requireEmail(raw: string): string {
@@ -8,9 +9,18 @@ export function requireEmail(raw: string): string {
   if (!email)
     throw new AppError(
       "invalid_input",
-      `invalid email "${raw.trim()}"; expected an address such as name@example.com`,
+      `invalid email ${JSON.stringify(raw.trim().slice(0, 300))}; expected an address such as name@example.com, without control characters, at most 64 characters before the @ and 255 after`,
     );
   return email;
+}
+
+/** A person's name as typed, trimmed; refused with invalid_input when too long or holding control characters. */
+export function requireName(raw: string | null | undefined): string | null {
+  const name = raw?.trim() || null;
+  if (name === null) return null;
+  const problem = fieldProblem("name", name);
+  if (problem) throw new AppError("invalid_input", problem);
+  return name;
 }
 
 /**
@@ -22,7 +32,7 @@ export async function upsertContact(
   tx: Prisma.TransactionClient,
   input: { email: string; name?: string | null; overwriteName: boolean },
 ): Promise<{ id: number; name: string | null; created: boolean }> {
-  const name = input.name?.trim() || null;
+  const name = requireName(input.name);
   const existing = await tx.contact.findUnique({
     where: { email: input.email },
     select: { id: true, name: true },

@@ -11,14 +11,15 @@ import type { JobQueue } from "../jobs.ts";
 import type { Clock, Db, Logger, Mailer } from "../types.ts";
 import type { UnsubscribeQueue } from "../unsubscribe/unsubscribe-queue.ts";
 import { isAdminAuthorised } from "./admin-auth.ts";
+import { limitConnections } from "./connection-limits.ts";
 import { httpStatusOf } from "./error-status.ts";
 import { messagePage } from "./pages/layout.ts";
 import { registerPublicRoutes } from "./public-routes.ts";
 import { register as registerContactsAdmin } from "./admin/contacts.ts";
 import { register as registerCampaignsAdmin } from "./admin/campaigns.ts";
+import { register as registerInboxAdmin } from "./admin/inbox.ts";
 import { register as registerEmployeesAdmin } from "./admin/employees.ts";
 import { register as registerHandoversAdmin } from "./admin/handovers.ts";
-import { register as registerInboxAdmin } from "./admin/inbox.ts";
 import { register as registerPrivacyAdmin } from "./admin/privacy.ts";
 
 export interface HttpDeps {
@@ -53,9 +54,9 @@ const adminModules: AdminModule[] = [
   registerContactsAdmin,
   registerCampaignsAdmin,
   registerPrivacyAdmin,
-  registerInboxAdmin,
   registerEmployeesAdmin,
   registerHandoversAdmin,
+  registerInboxAdmin,
 ];
 
 // Pages are ours alone: no scripts at all, inline styles only, forms post back here.
@@ -64,18 +65,35 @@ const contentSecurityPolicy =
 
 export function createServer(deps: HttpDeps): FastifyInstance {
   // Tokens with long list slugs exceed the default 100-character path parameter.
+  const { trustProxy, http } = deps.config;
   const app = Fastify({
     logger: false,
-    trustProxy: deps.config.trustProxy,
+    // A hop count as proxy-addr's trust function: hop i (0 = the socket's peer) is a proxy while i < n.
+    trustProxy:
+      typeof trustProxy === "number"
+        ? (_address: string, hop: number) => hop < trustProxy
+        : trustProxy,
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 256 },
+    // A slow client must not keep a connection (a file descriptor) for minutes: whole request,
+    // headers and idle time are bounded; Node checks them every second rather than every 30 s.
+    requestTimeout: http.requestTimeoutMs,
+    connectionTimeout: http.idleTimeoutMs,
+    keepAliveTimeout: Math.min(5000, http.idleTimeoutMs),
+    http: {
+      headersTimeout: http.headersTimeoutMs,
+      requestTimeout: http.requestTimeoutMs,
+      connectionsCheckingInterval: 1000,
+    },
   });
+  limitConnections(app.server, http);
   app.register(formbody, { bodyLimit: 64 * 1024 });
 
   app.addHook("onRequest", async (_request, reply) => {
-    // Links carry tokens: keep them out of caches and out of Referer headers.
+    // Links carry tokens: keep them out of caches and out of Referer headers to other sites.
     reply.header("cache-control", "no-store");
-    reply.header("referrer-policy", "no-referrer");
+    // same-origin, not no-referrer: our own forms must send a real Origin (no-referrer makes it "null").
+    reply.header("referrer-policy", "same-origin");
     reply.header("x-content-type-options", "nosniff");
     reply.header("content-security-policy", contentSecurityPolicy);
   });
@@ -107,23 +125,26 @@ export function createServer(deps: HttpDeps): FastifyInstance {
     return reply.code(ok ? 200 : 503).send({ status: ok ? "ok" : "unavailable", ...status });
   });
 
+  // Root-level, so it runs before routing: an unknown /api path answers 401 like a known one
+  // and the routes cannot be mapped without the token.
+  app.addHook("onRequest", async (request, reply) => {
+    if (!isApi(request)) return;
+    if (deps.config.adminToken === undefined) {
+      return reply.code(401).send({
+        error: "unauthorized",
+        message:
+          "the admin API is disabled: set ADMIN_TOKEN (openssl rand -hex 24) and send Authorization: Bearer <ADMIN_TOKEN>",
+      });
+    }
+    if (!isAdminAuthorised(deps.config.adminToken, request.headers.authorization)) {
+      return reply.code(401).header("www-authenticate", 'Bearer realm="mailsteward"').send({
+        error: "unauthorized",
+        message: "missing or wrong bearer token; send Authorization: Bearer <ADMIN_TOKEN>",
+      });
+    }
+  });
   app.register(
     async (api) => {
-      api.addHook("onRequest", async (request, reply) => {
-        if (deps.config.adminToken === undefined) {
-          return reply.code(401).send({
-            error: "unauthorized",
-            message:
-              "the admin API is disabled: set ADMIN_TOKEN (openssl rand -hex 24) and send Authorization: Bearer <ADMIN_TOKEN>",
-          });
-        }
-        if (!isAdminAuthorised(deps.config.adminToken, request.headers.authorization)) {
-          return reply.code(401).header("www-authenticate", 'Bearer realm="mailsteward"').send({
-            error: "unauthorized",
-            message: "missing or wrong bearer token; send Authorization: Bearer <ADMIN_TOKEN>",
-          });
-        }
-      });
       api.get("/whoami", async () => ({ admin: true }));
       for (const register of adminModules) register(api, deps);
     },
@@ -135,7 +156,8 @@ export function createServer(deps: HttpDeps): FastifyInstance {
 }
 
 function isApi(request: FastifyRequest): boolean {
-  return request.url === "/api" || request.url.startsWith("/api/");
+  const path = request.url.split("?")[0]!;
+  return path === "/api" || path.startsWith("/api/");
 }
 
 function sendError(

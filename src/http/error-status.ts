@@ -11,9 +11,8 @@ const statusByCode: Record<ErrorCode, number> = {
   refused: 422,
   mailbox_login_failed: 422,
   mailbox_unreachable: 502,
-  mailbox_login_failed: 422,
-  mailbox_unreachable: 502,
   unparseable: 422,
+  incomplete: 500,
   config: 500,
   data_dir_locked: 503,
 };

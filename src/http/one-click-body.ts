@@ -3,7 +3,10 @@
  * "either as application/x-www-form-urlencoded or multipart/form-data".
  * Anything else is not a one-click request.
  */
-export function isOneClickBody(body: unknown): boolean {
+export function isOneClickBody(body: unknown, contentType: string | undefined): boolean {
+  // A JSON body that parses to the same object is not one-click: RFC 8058 names only these two types.
+  const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type !== "application/x-www-form-urlencoded" && type !== "multipart/form-data") return false;
   if (typeof body !== "object" || body === null) return false;
   const value = (body as Record<string, unknown>)["List-Unsubscribe"];
   const values = Array.isArray(value) ? value : [value];

@@ -1,9 +1,11 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { confirmSubscription } from "../contacts/confirm-subscription.ts";
-import { requestSubscription } from "../contacts/request-subscription.ts";
-import { AppError, isAppError } from "../errors.ts";
+import { parseEmail } from "../contacts/contact-row.ts";
+import { fieldProblem, hasControlCharacters } from "../contacts/field-limits.ts";
+import { recordSubscriptionRequest } from "../contacts/record-subscription-request.ts";
+import { isAppError } from "../errors.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
-import { verifyToken, type TokenScope } from "../unsubscribe/tokens.ts";
+import { verifyConfirmToken } from "../unsubscribe/confirm-token.ts";
 import type { HttpDeps } from "./create-server.ts";
 import { messagePage } from "./pages/layout.ts";
 import {
@@ -15,12 +17,21 @@ import {
 import { invalidLinkPage } from "./pages/unsubscribe-pages.ts";
 import { createRateLimiter } from "./rate-limit.ts";
 import { requestEvidence } from "./request-evidence.ts";
+import { requireSameOrigin } from "./same-origin.ts";
+
+/** Lists one form post may ask for at once (one email confirms them all). */
+const MAX_LISTS_PER_REQUEST = 10;
 
 /**
  * Double opt-in from the company's web forms:
- * - POST /subscribe             email, name, list (+ optional form): mails a confirmation link
+ * - POST /subscribe             email, name, list (repeatable) (+ optional form): queues a confirmation
  * - GET  /confirm/:token        a page with a button (scanners prefetch GETs)
  * - POST /confirm/:token        confirms
+ *
+ * POST /subscribe checks only what is the same for every visitor (the
+ * input's shape, the lists being public) and records the request; the
+ * `subscription.request` job does everything that depends on the person, so
+ * the answer and its timing say nothing about who is on file.
  */
 export function registerSignupRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const page = (reply: FastifyReply, status: number, body: string) =>
@@ -28,103 +39,115 @@ export function registerSignupRoutes(app: FastifyInstance, deps: HttpDeps): void
   const limiter = createRateLimiter(
     deps.subscribeRateLimit ?? { capacity: 10, refillPerSecond: 1 / 6 },
   );
+  const badInput = (reply: FastifyReply, title: string, message: string) =>
+    page(reply, 400, messagePage({ title, message, kind: "error" }));
+  const ownOrigin = deps.config.formOrigins.slice(0, 1);
 
   app.post<{ Body: Record<string, unknown> }>(
     "/subscribe",
-    { bodyLimit: 8 * 1024 },
+    { bodyLimit: 8 * 1024, preHandler: requireSameOrigin(deps.config.formOrigins) },
     async (request, reply) => {
       if (!limiter.take(request.ip))
         return page(reply.header("retry-after", "60"), 429, tooManyRequestsPage());
       const body = typeof request.body === "object" && request.body !== null ? request.body : {};
       const field = (name: string) =>
         typeof body[name] === "string" ? (body[name] as string) : "";
-      if (!deps.mailer)
-        throw new AppError(
-          "config",
-          "POST /subscribe needs a mailer in HttpDeps to send the confirmation email",
+      const lists = [body.list ?? []]
+        .flat()
+        .filter((v): v is string => typeof v === "string" && v !== "");
+      const texts = [field("email"), field("name"), field("form"), ...lists];
+      if (texts.some(hasControlCharacters))
+        return badInput(
+          reply,
+          "Please check what you typed",
+          "The form contains control characters (such as a line break in the address or name). Please type plain text. Nothing was saved.",
+        );
+      const email = parseEmail(field("email"));
+      if (!email)
+        return badInput(
+          reply,
+          "Please check the address",
+          "That does not look like an email address (at most 64 characters before the @ and 255 after). Please go back and check it.",
+        );
+      const name = field("name").trim();
+      const nameProblem = name === "" ? undefined : fieldProblem("name", name);
+      if (nameProblem)
+        return badInput(
+          reply,
+          "Please check the name",
+          "The name is too long (at most 200 characters). Please go back and shorten it.",
+        );
+      const known =
+        lists.length === 0 || lists.length > MAX_LISTS_PER_REQUEST
+          ? []
+          : await deps.db.list.findMany({
+              where: { slug: { in: lists }, public: true },
+              select: { slug: true },
+            });
+      if (lists.length === 0 || known.length !== new Set(lists).size)
+        return badInput(
+          reply,
+          "This form is not set up right",
+          "The newsletter this form signs up to does not exist or cannot be joined from a form. Nothing was saved.",
         );
       const evidence = {
         ...requestEvidence(request, "web-form"),
         form: field("form").slice(0, 100) || "web form",
-      } as { ip: string; userAgent: string | null; form: string };
-      try {
-        await requestSubscription(
-          {
-            db: deps.db,
-            config: deps.config,
-            clock: deps.clock,
-            log: deps.log,
-            mailer: deps.mailer,
-          },
-          {
-            email: field("email"),
-            name: field("name").trim().slice(0, 200) || null,
-            list: field("list"),
-            evidence,
-          },
-        );
-      } catch (error) {
-        if (isAppError(error, "invalid_input")) {
-          return page(
-            reply,
-            400,
-            messagePage({
-              title: "Please check the address",
-              message: "That does not look like an email address. Please go back and check it.",
-              kind: "error",
-            }),
-          );
-        }
-        if (isAppError(error, "not_found")) {
-          return page(
-            reply,
-            400,
-            messagePage({
-              title: "This form is not set up right",
-              message: "The newsletter this form signs up to does not exist. Nothing was saved.",
-              kind: "error",
-            }),
-          );
-        }
-        if (isAppError(error)) throw error;
-        // A failed send must not tell the visitor more than a successful one would; the person can ask again.
-        deps.log.error("subscription confirmation email failed", {
-          error: error instanceof Error ? error.name : "unknown",
-        });
-      }
+      } as Prisma.InputJsonObject;
+      const { requestId } = await recordSubscriptionRequest(deps, {
+        email,
+        name: name || null,
+        lists,
+        evidence,
+      });
+      await deps.queue.now("subscription.request", { requestId });
       return page(reply, 200, subscriptionRequestedPage());
     },
   );
 
-  const verify = (token: string): TokenScope | null => {
+  const verify = (token: string) => {
     try {
-      return verifyToken(deps.config.signingKeys, token, "confirm");
+      return verifyConfirmToken(deps.config.signingKeys, token);
     } catch (error) {
       if (isAppError(error, "invalid_token")) return null;
       throw error;
     }
   };
-  const listName = async (slug: string) =>
-    (await deps.db.list.findUnique({ where: { slug }, select: { name: true } }))?.name ?? slug;
+  const listNames = async (slugs: string[]) => {
+    const rows = await deps.db.list.findMany({
+      where: { slug: { in: slugs } },
+      select: { name: true },
+      orderBy: { slug: "asc" },
+    });
+    return rows.map((r) => r.name).join("”, “") || slugs.join(", ");
+  };
 
   app.get<{ Params: { token: string } }>("/confirm/:token", async (request, reply) => {
     const scope = verify(request.params.token);
-    if (!scope || scope.list === null) return page(reply, 400, invalidLinkPage());
-    return page(reply, 200, confirmPage(request.params.token, await listName(scope.list)));
+    if (!scope) return page(reply, 400, invalidLinkPage());
+    const found = await deps.db.subscriptionRequest.findUnique({
+      where: { id: scope.requestId },
+      select: { lists: true },
+    });
+    if (!found) return page(reply, 400, invalidLinkPage());
+    return page(reply, 200, confirmPage(request.params.token, await listNames(found.lists)));
   });
 
   app.post<{ Params: { token: string } }>(
     "/confirm/:token",
-    { bodyLimit: 4096 },
+    { bodyLimit: 4096, preHandler: requireSameOrigin(ownOrigin) },
     async (request, reply) => {
       try {
         const result = await confirmSubscription(deps, {
           token: request.params.token,
           evidence: requestEvidence(request, "confirm-page") as Prisma.InputJsonObject,
         });
-        return page(reply, 200, confirmedPage(await listName(result.list), result.changed));
+        return page(reply, 200, confirmedPage(await listNames(result.lists), result.changed));
       } catch (error) {
-        if (isAppError(error, "invalid_token")) return page(reply, 400, invalidLinkPage());
+        if (isAppError(error, "invalid_token") || isAppError(error, "not_found"))
+          return page(reply, 400, invalidLinkPage());
+        if (isAppError(error, "refused"))
+          return badInput(reply, "This link cannot be used any more", error.message);
         throw error;
       }
     },

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
-import { isAppError } from "../errors.ts";
+import { AppError, isAppError } from "../errors.ts";
 import { loadPreferences } from "../unsubscribe/load-preferences.ts";
 import { setPreferences } from "../unsubscribe/set-preferences.ts";
 import { verifyToken, type TokenScope } from "../unsubscribe/tokens.ts";
@@ -13,6 +13,9 @@ import {
   unsubscribePage,
 } from "./pages/unsubscribe-pages.ts";
 import { requestEvidence } from "./request-evidence.ts";
+import { requireSameOrigin } from "./same-origin.ts";
+import { recordSubscriptionRequest } from "../contacts/record-subscription-request.ts";
+import type { Prisma } from "../generated/prisma/client.ts";
 
 interface TokenParams {
   token: string;
@@ -23,7 +26,11 @@ interface TokenParams {
  * - POST /u/:token              RFC 8058 one-click, from the mail client; no page, no cookie
  * - GET  /u/:token              a page that asks (a prefetching scanner changes nothing) + preference centre
  * - POST /u/:token/confirm      the page's button
- * - POST /u/:token/preferences  the preference centre's save
+ * - POST /u/:token/preferences  the preference centre's save: leaving is immediate; re-joining
+ *                               mails a fresh confirmation (whoever holds a forwarded link is not
+ *                               necessarily the person, and re-joining grants consent)
+ * The page and preference POSTs refuse cross-site forms (same-origin.ts); the one-click POST,
+ * which mail providers send without Origin, is not checked.
  */
 export function registerUnsubscribeRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const verify = (token: string): TokenScope | null => {
@@ -38,6 +45,7 @@ export function registerUnsubscribeRoutes(app: FastifyInstance, deps: HttpDeps):
   const unsubscribes = deps.unsubscribeQueue ?? createUnsubscribeQueue(deps);
   const page = (reply: FastifyReply, status: number, body: string) =>
     reply.code(status).type("text/html; charset=utf-8").send(body);
+  const sameOrigin = requireSameOrigin(deps.config.formOrigins.slice(0, 1));
 
   app.post<{ Params: TokenParams }>("/u/:token", { bodyLimit: 4096 }, async (request, reply) => {
     const scope = verify(request.params.token);
@@ -46,7 +54,7 @@ export function registerUnsubscribeRoutes(app: FastifyInstance, deps: HttpDeps):
         .code(400)
         .type("text/plain; charset=utf-8")
         .send("This unsubscribe link is not valid; nothing was changed.\n");
-    if (!isOneClickBody(request.body)) {
+    if (!isOneClickBody(request.body, request.headers["content-type"])) {
       return reply
         .code(400)
         .type("text/plain; charset=utf-8")
@@ -70,7 +78,7 @@ export function registerUnsubscribeRoutes(app: FastifyInstance, deps: HttpDeps):
 
   app.post<{ Params: TokenParams }>(
     "/u/:token/confirm",
-    { bodyLimit: 4096 },
+    { bodyLimit: 4096, preHandler: sameOrigin },
     async (request, reply) => {
       const scope = verify(request.params.token);
       if (!scope) return page(reply, 400, invalidLinkPage());
@@ -87,7 +95,7 @@ export function registerUnsubscribeRoutes(app: FastifyInstance, deps: HttpDeps):
 
   app.post<{ Params: TokenParams; Body: Record<string, string | string[] | undefined> }>(
     "/u/:token/preferences",
-    { bodyLimit: 16 * 1024 },
+    { bodyLimit: 16 * 1024, preHandler: sameOrigin },
     async (request, reply) => {
       const scope = verify(request.params.token);
       if (!scope) return page(reply, 400, invalidLinkPage());
@@ -99,11 +107,21 @@ export function registerUnsubscribeRoutes(app: FastifyInstance, deps: HttpDeps):
       const before = await loadPreferences(deps.db, scope.contactId);
       // Checked and not subscribed: rejoin. Unchecked and live: leave. A checked pending list stays pending.
       const statusOf = (slug: string) => before.lists.find((l) => l.slug === slug)?.status;
-      const subscribe = everything
+      const rejoin = everything
         ? []
         : [...wanted].filter(
             (slug) => statusOf(slug) !== "subscribed" && statusOf(slug) !== "pending",
           );
+      const refused = rejoin.filter(
+        (slug) => before.lists.find((l) => l.slug === slug)?.canSubscribe !== true,
+      );
+      if (refused.length > 0) {
+        const allowed = before.lists.filter((l) => l.canSubscribe).map((l) => l.slug);
+        throw new AppError(
+          "refused",
+          `cannot subscribe to ${refused.map((r) => `"${r}"`).join(", ")} from the preference centre: only lists you were subscribed to before can be chosen again here (${allowed.length > 0 ? allowed.join(", ") : "none"}); sign up on the website for others`,
+        );
+      }
       const unsubscribe = everything
         ? ("all" as const)
         : before.lists
@@ -111,16 +129,39 @@ export function registerUnsubscribeRoutes(app: FastifyInstance, deps: HttpDeps):
             .map((l) => l.slug);
       const result = await setPreferences(deps, {
         contactId: scope.contactId,
-        subscribe,
+        subscribe: [],
         unsubscribe,
         source: "preference-centre",
         evidence: requestEvidence(request, "preference-centre"),
       });
+      const confirmationSent = rejoin.length > 0 ? rejoin : [];
+      if (rejoin.length > 0) {
+        const contact = await deps.db.contact.findUnique({
+          where: { id: scope.contactId },
+          select: { email: true },
+        });
+        if (contact) {
+          const { requestId } = await recordSubscriptionRequest(deps, {
+            email: contact.email,
+            lists: rejoin,
+            contactId: scope.contactId,
+            evidence: {
+              ...requestEvidence(request, "preference-centre"),
+              form: "preference centre",
+            } as Prisma.InputJsonObject,
+          });
+          await deps.queue.now("subscription.request", { requestId });
+        }
+      }
       const prefs = await loadPreferences(deps.db, scope.contactId);
       return page(
         reply,
         200,
-        preferencesSavedPage(request.params.token, { ...result, everything }, prefs),
+        preferencesSavedPage(
+          request.params.token,
+          { ...result, everything, confirmationSent },
+          prefs,
+        ),
       );
     },
   );

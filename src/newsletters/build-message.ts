@@ -112,10 +112,14 @@ function encodedWords(text: string): string {
   return words.map((w) => `=?UTF-8?B?${Buffer.from(w, "utf8").toString("base64")}?=`).join("\r\n ");
 }
 
-/** A display name: a quoted-string when ASCII (RFC 5322 §3.2.4), encoded-words otherwise. */
+/**
+ * A display name: a quoted-string when short printable ASCII (RFC 5322
+ * §3.2.4), otherwise encoded-words folded onto lines of their own, so no
+ * header line passes RFC 5322's 998 characters however long the name.
+ */
 export function formatPhrase(name: string): string {
   const clean = name.replace(/[\r\n]+/g, " ").trim();
-  if (printable.test(clean)) return `"${clean.replace(/(["\\])/g, "\\$1")}"`;
+  if (printable.test(clean) && clean.length <= 60) return `"${clean.replace(/(["\\])/g, "\\$1")}"`;
   return encodedWords(clean);
 }
 

@@ -24,7 +24,9 @@ export interface PreviewDeps {
 /**
  * One recipient's message exactly as the send job would build it: from the
  * frozen content once scheduled, compiled on the fly while still a draft.
- * Without a contact or address, the first subscriber, or a sample reader.
+ * Without a contact or address, a sample reader (contact id 0, an example.com
+ * address): a preview is shared and saved in files, and a real subscriber's
+ * data and live unsubscribe link do not belong there unless asked for.
  */
 export async function previewCampaign(
   deps: PreviewDeps,
@@ -83,15 +85,7 @@ async function pickRecipient(
       ? await db.contact.findUnique({ where: { id: input.contactId }, select })
       : input.email !== undefined
         ? await db.contact.findUnique({ where: { email: normaliseAddress(input.email) }, select })
-        : await db.contact.findFirst({
-            where: {
-              subscriptions: {
-                some: { status: "subscribed", listId: { in: lists.map((l) => l.id) } },
-              },
-            },
-            orderBy: { id: "asc" },
-            select,
-          });
+        : null;
   if (!contact && input.contactId !== undefined)
     throw new AppError(
       "not_found",

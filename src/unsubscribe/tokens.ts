@@ -146,7 +146,7 @@ function leb128(value: number): Buffer {
   return Buffer.from(out);
 }
 
-function base32Encode(bytes: Uint8Array): string {
+export function base32Encode(bytes: Uint8Array): string {
   let out = "";
   let buffer = 0;
   let bits = 0;
@@ -163,7 +163,7 @@ function base32Encode(bytes: Uint8Array): string {
   return out;
 }
 
-function base32Decode(text: string): Buffer | null {
+export function base32Decode(text: string): Buffer | null {
   const out = Buffer.alloc(Math.floor((text.length * 5) / 8));
   let buffer = 0;
   let bits = 0;

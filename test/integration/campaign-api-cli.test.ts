@@ -69,7 +69,12 @@ describe("campaigns through the admin API and the CLI", () => {
     expect(preview.status).toBe(200);
     const html = await preview.text();
     expect(html).toMatch(/https:\/\/news\.example\.test\/u\/[a-z2-7]+/);
-    expect(html).toMatch(/Hello User 1,/);
+    // A sample reader unless a contact is named (issue 7): no real subscriber's data in a preview.
+    expect(html).toMatch(/Hello Preview Reader,/);
+    const named = await fetch(`${running.url}/api/campaigns/api/preview?contactId=1`, {
+      headers: auth,
+    });
+    expect(await named.text()).toMatch(/Hello User 1,/);
     expect((await post("/campaigns/api/schedule", {})).status).toBe(200);
     for (let i = 0; i < 300; i++) {
       const report = (await (
@@ -97,7 +102,7 @@ describe("campaigns through the admin API and the CLI", () => {
       "campaign",
       "preview",
       "api",
-      "--email",
+      "--contact",
       "somebody@example.test",
       "--out",
       path.join(dir, "p.html"),
@@ -105,6 +110,23 @@ describe("campaigns through the admin API and the CLI", () => {
     expect(out.stdout).toMatch(/wrote .*p\.html/);
     expect(fs.readFileSync(path.join(dir, "p.html"), "utf8")).toMatch(/<html/i);
     expect(fs.readFileSync(path.join(dir, "p.txt"), "utf8").length).toBeGreaterThan(100);
+
+    // Issue 7: by default a sample reader, not the first real subscriber, and files only the owner reads.
+    const real = await running.app.db.contact.findFirstOrThrow({
+      orderBy: { id: "asc" },
+      select: { email: true },
+    });
+    fs.writeFileSync(path.join(dir, "s.txt"), "older, world-readable", { mode: 0o644 });
+    const sample = await cli("campaign", "preview", "api", "--out", path.join(dir, "s.html"));
+    expect(sample.stdout).toMatch(/for contact \(sample\)/);
+    for (const ext of ["html", "txt", "eml"]) {
+      const file = path.join(dir, `s.${ext}`);
+      expect(fs.statSync(file).mode & 0o777, file).toBe(0o600);
+      expect(fs.readFileSync(file, "utf8")).not.toContain(real.email);
+    }
+    expect(fs.readFileSync(path.join(dir, "s.eml"), "utf8")).toMatch(
+      /^To: .*preview@example\.com/m,
+    );
     const before = sink.count;
     const test = await cli("campaign", "test", "api", "--to", "me@example.test");
     expect(test.stdout).toMatch(/sent test message .*250/);

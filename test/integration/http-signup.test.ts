@@ -13,7 +13,9 @@ beforeAll(async () => {
     env: { SMTP_URL: `smtp://127.0.0.1:${sink.port}` },
     deps: { subscribeRateLimit: { capacity: 6, refillPerSecond: 0.001 } },
   });
-  await t.db.list.create({ data: { slug: "news", name: "Company News" } });
+  await t.db.list.create({ data: { slug: "news", name: "Company News", public: true } });
+  // The form only records the request; the subscription.request job mails the link.
+  await t.app.jobs.start();
 });
 afterAll(async () => {
   await t?.close();

@@ -57,7 +57,7 @@ describe("loadConfig", () => {
 
   it("rejects short or malformed signing keys", () => {
     expect(configErrorOf({ ...production, SIGNING_KEYS: "k1:c2hvcnQ=" })).toMatch(
-      /key "k1" has 5 bytes; expected at least 32/,
+      /entry 1 of 1 \(key id "k1"\) has 5 bytes; expected at least 32/,
     );
     expect(configErrorOf({ ...production, SIGNING_KEYS: `k1:${key},k1:${key}` })).toMatch(/unique/);
   });

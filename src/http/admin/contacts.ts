@@ -3,6 +3,7 @@ import { z } from "zod";
 import { createList } from "../../contacts/create-list.ts";
 import { importContacts } from "../../contacts/import-contacts.ts";
 import { listLists } from "../../contacts/list-lists.ts";
+import { setListPublic } from "../../contacts/set-list-public.ts";
 import { subscribeContact } from "../../contacts/subscribe-contact.ts";
 import { AppError } from "../../errors.ts";
 import type { Prisma } from "../../generated/prisma/client.ts";
@@ -22,7 +23,9 @@ const listBody = z.object({
   name: z.string(),
   description: z.string().nullish(),
   doubleOptIn: z.boolean().optional(),
+  public: z.boolean().optional(),
 });
+const listPatch = z.object({ public: z.boolean() });
 const subscribeBody = z.object({
   email: z.string(),
   list: z.string(),
@@ -48,7 +51,8 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
  * Contacts and lists on the admin API:
  *   POST /api/contacts/import?list=news&consentSource=...   body: text/csv
  *   GET  /api/contacts/:id
- *   GET  /api/lists          POST /api/lists {slug, name, description?, doubleOptIn?}
+ *   GET  /api/lists          POST /api/lists {slug, name, description?, doubleOptIn?, public?}
+ *   PATCH /api/lists/:slug {public}   (whether the public sign-up form may subscribe to it)
  *   POST /api/subscriptions  {email, list, source, evidence?, name?, legalBasis?}  (direct, consent held elsewhere)
  */
 export function register(app: FastifyInstance, deps: HttpDeps): void {
@@ -140,6 +144,11 @@ export function register(app: FastifyInstance, deps: HttpDeps): void {
   app.post("/lists", async (request, reply) => {
     const body = parse(listBody, request.body, "body");
     return reply.code(201).send(await createList(deps, { ...body, actor: "api" }));
+  });
+
+  app.patch<{ Params: { slug: string } }>("/lists/:slug", async (request) => {
+    const body = parse(listPatch, request.body, "body");
+    return setListPublic(deps, { slug: request.params.slug, public: body.public, actor: "api" });
   });
 
   app.post("/subscriptions", async (request, reply) => {

@@ -110,7 +110,13 @@ export function unsubscribedPage(
 /** After POST /u/:token/preferences. */
 export function preferencesSavedPage(
   token: string,
-  result: { subscribed: string[]; unsubscribed: string[]; everything: boolean },
+  result: {
+    subscribed: string[];
+    unsubscribed: string[];
+    everything: boolean;
+    /** lists to re-join once the person follows the link mailed to them */
+    confirmationSent?: string[];
+  },
   prefs: Preferences,
 ): string {
   const names = (slugs: string[]) => slugs.map((s) => listLabel(prefs.lists, s)).join(", ");
@@ -120,6 +126,10 @@ export function preferencesSavedPage(
     lines.push(`You are unsubscribed from ${names(result.unsubscribed)}.`);
   if (result.subscribed.length > 0)
     lines.push(`You are subscribed again to ${names(result.subscribed)}.`);
+  if (result.confirmationSent && result.confirmationSent.length > 0)
+    lines.push(
+      `To receive ${names(result.confirmationSent)} again, follow the link in the email we have just sent you.`,
+    );
   if (lines.length === 0) lines.push("Your choices are saved. Nothing needed to change.");
   return layout(
     "Preferences saved",
