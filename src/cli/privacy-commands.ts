@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { register as registerContactsShow } from "./contacts-show.ts";
 import { register as registerPrivacyErase } from "./privacy-erase.ts";
 import { register as registerPrivacyExport } from "./privacy-export.ts";
+import { register as registerPrivacyPartner } from "./privacy-partner.ts";
 import { register as registerPrivacyRetention } from "./privacy-retention.ts";
 
 /**
@@ -12,6 +13,7 @@ export function register(program: Command): void {
   for (const register of [
     registerPrivacyErase,
     registerPrivacyExport,
+    registerPrivacyPartner,
     registerPrivacyRetention,
     registerContactsShow,
   ])
