@@ -24,7 +24,7 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
   name: string;
   payload: S;
   /** e.g. "1 day" or a cron expression; repeating jobs are created at start */
-  every?: string;
+  every?: string | ((config: Config) => string);
   concurrency?: number;
   handler(payload: z.infer<S>, ctx: JobContext): Promise<void>;
 }

@@ -145,7 +145,9 @@ export function createJobRunner(opts: JobRunnerOptions): JobRunner {
     async start() {
       await agenda.start();
       for (const def of opts.jobs) {
-        if (def.every) await agenda.every(def.every, def.name, {}, { skipImmediate: true });
+        // a schedule may come from config (the yearly cleanup's CLEANUP_SCHEDULE)
+        const every = typeof def.every === "function" ? def.every(opts.context.config) : def.every;
+        if (every) await agenda.every(every, def.name, {}, { skipImmediate: true });
       }
       running = true;
     },

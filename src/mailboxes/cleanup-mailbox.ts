@@ -70,6 +70,7 @@ interface RunState {
   folders: Map<string, CleanupFolderReport>;
   completed: Set<string>;
   reconnects: number;
+  uidplus: boolean;
   settled: { expunged: number; restored: number } | null;
   unmatched: string[];
   selections: FolderSelection[];
@@ -97,6 +98,7 @@ export async function cleanupMailbox(
     folders: new Map((saved.folders ?? []).map((f) => [f.folder, f])),
     completed: new Set(saved.completed ?? []),
     reconnects: 0,
+    uidplus: false,
     settled: null,
     unmatched: [],
     selections: [],
@@ -141,6 +143,7 @@ export async function cleanupMailbox(
     folders,
     unmatchedFolders: state.unmatched,
     totals: totalsOf(folders),
+    uidplus: state.uidplus,
     reconnects: state.reconnects,
     settled: state.settled,
   };
@@ -169,6 +172,7 @@ async function processMailbox(
   },
 ): Promise<void> {
   const { run, state, opts } = ctx;
+  state.uidplus = session.capabilities.has("UIDPLUS");
   const pending = run
     ? ((await deps.db.cleanupRun.findUnique({ where: { id: run.id }, select: { pending: true } }))
         ?.pending as PendingDeletion | null)

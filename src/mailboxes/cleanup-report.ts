@@ -26,6 +26,8 @@ export interface CleanupReport {
   folders: CleanupFolderReport[];
   unmatchedFolders: string[];
   totals: { selected: number; selectedBytes: number; deleted: number; deletedBytes: number };
+  /** the server offers UIDPLUS; without it nothing is ever deleted (a dry run still reports) */
+  uidplus: boolean;
   /** connections lost and re-opened during the run */
   reconnects: number;
   /** an interrupted step of an earlier attempt, settled first */

@@ -34,7 +34,7 @@ export async function openCleanupRun(
       throw new AppError("conflict", `cleanup run ${runId} is already ${run.status}`);
     if (run.deleteAfter > now)
       throw new AppError(
-        "refused",
+        "conflict",
         `cleanup run ${runId}: the digest announced deletion for ${run.deleteAfter.toISOString()}; nothing is deleted before then`,
       );
     return deps.db.cleanupRun.update({

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import { addEmployee } from "../../mailboxes/add-employee.ts";
 import { checkMailbox } from "../../mailboxes/check-mailbox.ts";
+import { cleanupMailbox } from "../../mailboxes/cleanup-mailbox.ts";
+import { queueCleanup } from "../../mailboxes/queue-cleanup.ts";
 import { cleanupPolicy } from "../../mailboxes/cleanup-policy.ts";
 import { employeeView } from "../../mailboxes/employee-view.ts";
 import { findEmployee } from "../../mailboxes/find-employee.ts";
@@ -19,6 +21,9 @@ type ByRef = { Params: { ref: string } };
  *   PATCH  /api/employees/:ref {any field but address; successor/cleanupPolicy null clears}
  *   DELETE /api/employees/:ref?force=true
  *   GET    /api/employees/:ref/mailbox  (logs in: capabilities and folders)
+ *   POST   /api/employees/:ref/cleanup {dryRun?}  dry run: the report and every message that would go;
+ *          otherwise 202 {runId}: a worker runs it now
+ *   POST   /api/cleanup/reviews {employeeIds?}   202: the yearly review digests go out now
  */
 export function register(app: FastifyInstance, deps: HttpDeps): void {
   app.get<{ Querystring: { status?: string } }>("/employees", async (request) => ({
@@ -57,4 +62,30 @@ export function register(app: FastifyInstance, deps: HttpDeps): void {
   app.get<ByRef>("/employees/:ref/mailbox", async (request) =>
     checkMailbox(deps, request.params.ref),
   );
+
+  app.post<ByRef>("/employees/:ref/cleanup", async (request, reply) => {
+    const body = (request.body ?? {}) as { dryRun?: unknown };
+    if (body.dryRun === true) {
+      const { report, selections } = await cleanupMailbox(deps, request.params.ref, {
+        actor: "api",
+        dryRun: true,
+      });
+      return {
+        ...report,
+        messages: selections.map((s) => ({
+          folder: s.path,
+          uidValidity: s.uidValidity,
+          messages: s.messages,
+        })),
+      };
+    }
+    return reply.code(202).send(await queueCleanup(deps, request.params.ref, "api"));
+  });
+
+  app.post("/cleanup/reviews", async (request, reply) => {
+    const body = (request.body ?? {}) as { employeeIds?: unknown };
+    const ids = Array.isArray(body.employeeIds) ? body.employeeIds.map(Number) : undefined;
+    await deps.queue.now("mailbox.cleanup-review", ids ? { employeeIds: ids } : {});
+    return reply.code(202).send({ queued: "mailbox.cleanup-review" });
+  });
 }

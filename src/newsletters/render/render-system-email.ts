@@ -7,7 +7,7 @@ import { compileTemplate } from "./compile-template.ts";
 import { escapeContent } from "./escape-content.ts";
 import { plainTextPart } from "./plain-text-part.ts";
 
-export type SystemEmailName = "confirm-subscription";
+export type SystemEmailName = "confirm-subscription" | "cleanup-review";
 
 export interface RenderedEmail {
   subject: string;
