@@ -226,6 +226,7 @@ export class ImapWire {
     const held: Buffer[] = [];
     const hooks: Array<() => void> = [];
     const answer = this.expect(tag, undefined);
+    answer.catch(() => undefined);
     const onContinue = () => {
       ready = true;
       for (const chunk of held.splice(0)) this.write(chunk);
@@ -274,6 +275,8 @@ export class ImapWire {
   } {
     const tag = this.nextTag();
     const answer = this.expect(tag, undefined);
+    // The caller may first learn of a lost connection elsewhere and never await this.
+    answer.catch(() => undefined);
     this.write(Buffer.from(`${tag} ${prefix}`, "latin1"));
     return {
       answer,

@@ -54,6 +54,8 @@ export interface HandoverReport {
   errors: number;
   error?: string;
   seconds: number;
+  /** wall time per phase, seconds */
+  phases: { select: number; copy: number; verify: number; empty: number };
   sample: Array<{
     folder: string;
     uid: number;
@@ -97,6 +99,7 @@ export function emptyReport(opts: {
     hook: "not yet",
     errors: 0,
     seconds: 0,
+    phases: { select: 0, copy: 0, verify: 0, empty: 0 },
     sample: [],
   };
 }

@@ -18,7 +18,7 @@ import { callHandoverHook } from "./call-handover-hook.ts";
 import { copyHandoverFolder } from "./copy-handover-folder.ts";
 import { findEmployee } from "./find-employee.ts";
 import { handoverTargetPath } from "./handover-target-path.ts";
-import type { FolderEntry, OpenHandoverSession } from "./handover-types.ts";
+import { isConnectionLoss, type FolderEntry, type OpenHandoverSession } from "./handover-types.ts";
 import { openHandoverConnections } from "./open-handover-connections.ts";
 import {
   customerDomains,
@@ -106,6 +106,13 @@ export async function runHandover(
       req,
       report,
     );
+    let phaseStart = started.getTime();
+    const phaseDone = (phase: keyof HandoverReport["phases"]) => {
+      const now = deps.clock.now().getTime();
+      report.phases[phase] = Math.round((now - phaseStart) / 10) / 100;
+      phaseStart = now;
+    };
+    phaseDone("select");
     if (req.dryRun || !handover) return finalize(report, started, deps.clock);
 
     const progress = { messages: 0, bytes: 0 };
@@ -150,14 +157,16 @@ export async function runHandover(
         const gone = new Set(result.vanished);
         if (gone.size > 0) folder.selected = folder.selected.filter((m) => !gone.has(m.uid));
       }
+      phaseDone("copy");
       for (const folder of plan.copy) {
         tick("verify");
-        const { target: t } = await conns.control();
-        const v = await verifyHandoverFolder(
-          deps.db,
-          t,
-          ledgerFolder(handover.id, folder),
-          folder.selected.map((m) => m.uid),
+        const v = await withReconnect(report, async () =>
+          verifyHandoverFolder(
+            deps.db,
+            (await conns.control()).target,
+            ledgerFolder(handover.id, folder),
+            folder.selected.map((m) => m.uid),
+          ),
         );
         const fr = report.folders.find((r) => r.name === folder.entry.name)!;
         Object.assign(fr, {
@@ -198,8 +207,13 @@ export async function runHandover(
     });
     await audit(deps, "handover.verified", employee.id, finalize(report, started, deps.clock));
 
+    phaseDone("verify");
     tick("empty");
-    const emptied = await emptyHandoverSource(source, plan.empty);
+    // Idempotent: UIDs already expunged are simply gone, so a cut connection is retried.
+    const emptied = await withReconnect(report, async () =>
+      emptyHandoverSource((await conns.control()).source, plan.empty),
+    );
+    phaseDone("empty");
     report.deleted = emptied.deleted;
     report.leftAtSource = emptied.left;
     if (emptied.left > 0) {
@@ -281,6 +295,19 @@ async function openHandover(db: Db, employee: Employee, successor: Employee, all
     data: { status: "departing", successorId: successor.id },
   });
   return db.handover.create({ data: { employeeId: employee.id, successorId: successor.id, all } });
+}
+
+/** Runs `fn` again on fresh connections after a lost one (verification and emptying are idempotent). */
+async function withReconnect<T>(report: HandoverReport, fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (!isConnectionLoss(error) || attempt >= 5) throw error;
+      report.retries++;
+      await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
+    }
+  }
 }
 
 function requireUidPlus(capabilities: ReadonlySet<string>, side: string, employeeId: number): void {
