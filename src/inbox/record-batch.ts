@@ -50,6 +50,9 @@ export interface BatchResult {
 
 const MAX_TEXT = 256 * 1024;
 
+/** PostgreSQL text and jsonb cannot hold U+0000 (it ends C strings): replaced, never dropped silently */
+const noNul = (text: string) => (text.includes("\0") ? text.replace(/\0/g, "\uFFFD") : text);
+
 export async function recordBatch(
   deps: RecordDeps,
   mailbox: Pick<WatchedMailbox, "key" | "direction">,
@@ -112,7 +115,10 @@ export async function recordBatch(
           inboundRows.push({
             ...base,
             outcome: "unparseable",
-            detail: { reason: c.kind === "unparseable" ? c.reason : "not parsed", size: read.size },
+            detail: {
+              reason: noNul(c.kind === "unparseable" ? c.reason : "not parsed"),
+              size: read.size,
+            },
           });
           continue;
         }
@@ -149,7 +155,7 @@ export async function recordBatch(
           inboundRows.push({
             ...base,
             outcome: "ignored",
-            detail: { reason: (c as { reason: string }).reason },
+            detail: { reason: noNul((c as { reason: string }).reason) },
           });
           continue;
         }
@@ -190,9 +196,9 @@ export async function recordBatch(
         }
         const text = c.kind === "reply" ? c.text : (read.parsed.text ?? "");
         const removed = c.kind === "reply" ? c.removed : "";
-        const body = deps.scan(text.slice(0, MAX_TEXT));
-        const cut = deps.scan(removed.slice(0, MAX_TEXT));
-        const subject = deps.scan(read.parsed.subject.slice(0, 998));
+        const body = deps.scan(noNul(text.slice(0, MAX_TEXT)));
+        const cut = deps.scan(noNul(removed.slice(0, MAX_TEXT)));
+        const subject = deps.scan(noNul(read.parsed.subject.slice(0, 998)));
         const flagged = body.findings.length + cut.findings.length + subject.findings.length > 0;
         if (read.messageId)
           batchThreads.set(read.messageId, {
@@ -208,16 +214,18 @@ export async function recordBatch(
           direction: mailbox.direction,
           mailbox: mailbox.key,
           messageId: read.messageId,
-          inReplyTo: read.parsed.inReplyTo,
+          inReplyTo: read.parsed.inReplyTo === null ? null : noNul(read.parsed.inReplyTo),
           subject: subject.redacted,
           body: body.redacted,
           removed: cut.redacted || null,
           flagged,
-          fromAddress: sender,
-          toAddresses: [...read.parsed.to, ...read.parsed.cc].map((a) => a.address).slice(0, 100),
+          fromAddress: sender === null ? null : noNul(sender),
+          toAddresses: [...read.parsed.to, ...read.parsed.cc]
+            .map((a) => noNul(a.address))
+            .slice(0, 100),
           attachments: read.parsed.attachments.slice(0, 200).map((a) => ({
-            filename: a.filename,
-            contentType: a.contentType,
+            filename: a.filename === null ? null : noNul(a.filename),
+            contentType: noNul(a.contentType),
             size: a.size,
           })),
           threadId: match.threadId,

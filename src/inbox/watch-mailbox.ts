@@ -18,7 +18,7 @@ import type { Clock, Db, Logger } from "../types.ts";
 import { claimWatch, heartbeat, releaseWatch } from "./claim-watch.ts";
 import type { InboxSession, OpenInboxSession } from "./inbox-session.ts";
 import { readMessage, type ReadDeps } from "./read-message.ts";
-import { recordBatch, type BatchItem, type RecordDeps } from "./record-batch.ts";
+import { recordBatch, type BatchItem, type BatchResult, type RecordDeps } from "./record-batch.ts";
 
 export interface WatchDeps {
   db: Db;
@@ -111,21 +111,29 @@ async function watchSession(
   const state = await session.open();
   const checkpoint = await deps.db.inboxCheckpoint.findUnique({
     where: { mailbox: mailbox.key },
-    select: { uidValidity: true, lastUid: true },
+    select: { uidValidity: true, lastUid: true, source: true },
   });
+  // UIDs mean something only within one folder of one account and one UIDVALIDITY
+  const source = sourceOf(mailbox, state.path);
   let lastUid = Number(checkpoint?.lastUid ?? 0n);
-  if (checkpoint?.uidValidity != null && checkpoint.uidValidity !== state.uidValidity) {
-    deps.log.warn("UIDVALIDITY changed: rescanning the whole folder (nothing is recorded twice)", {
-      mailbox: mailbox.key,
-      was: String(checkpoint.uidValidity),
-      now: String(state.uidValidity),
-    });
+  const moved = checkpoint?.source != null && checkpoint.source !== source;
+  if (moved || (checkpoint?.uidValidity != null && checkpoint.uidValidity !== state.uidValidity)) {
+    deps.log.warn(
+      moved
+        ? "the mailbox now points at another account or folder: rescanning it (nothing is recorded twice)"
+        : "UIDVALIDITY changed: rescanning the whole folder (nothing is recorded twice)",
+      {
+        mailbox: mailbox.key,
+        was: String(checkpoint?.uidValidity),
+        now: String(state.uidValidity),
+      },
+    );
     lastUid = 0;
   }
-  if (checkpoint?.uidValidity !== state.uidValidity)
+  if (checkpoint?.uidValidity !== state.uidValidity || checkpoint?.source !== source)
     await deps.db.inboxCheckpoint.update({
       where: { mailbox: mailbox.key },
-      data: { uidValidity: state.uidValidity, lastUid: BigInt(lastUid) },
+      data: { uidValidity: state.uidValidity, source, lastUid: BigInt(lastUid) },
     });
   connected();
   let serverUid = state.uidNext - 1;
@@ -175,22 +183,17 @@ async function processChunk(
   for (const m of fetched) items.push({ uid: m.uid, read: await readMessage(readDeps, m.source) });
   // UIDs that vanished between SEARCH and FETCH (expunged by someone) are passed over
   const lastUid = chunk[chunk.length - 1]!;
-  const result = await recordBatch(
-    {
-      db: deps.db,
-      clock: deps.clock,
-      signingKeys: deps.config.signingKeys,
-      suppressionKey: deps.config.suppressionKey,
-      createContacts: deps.config.inbox.createContacts,
-      softBounceLimit: deps.config.inbox.softBounceLimit,
-      softBounceWindowDays: deps.config.inbox.softBounceWindowDays,
-      scan: deps.scan,
-    },
-    mailbox,
-    { uidValidity },
-    items.length > 0 ? items : [],
-    lastUid,
-  );
+  const recordDeps: RecordDeps = {
+    db: deps.db,
+    clock: deps.clock,
+    signingKeys: deps.config.signingKeys,
+    suppressionKey: deps.config.suppressionKey,
+    createContacts: deps.config.inbox.createContacts,
+    softBounceLimit: deps.config.inbox.softBounceLimit,
+    softBounceWindowDays: deps.config.inbox.softBounceWindowDays,
+    scan: deps.scan,
+  };
+  const result = await recordIsolating(deps, recordDeps, mailbox, uidValidity, items, lastUid);
   // After the commit: marks for the people reading the mailbox. Losing them to a
   // dropped connection loses nothing recorded; nothing is ever deleted.
   const unparseable = new Set(result.unparseableUids);
@@ -206,6 +209,84 @@ async function processChunk(
   });
   deps.onBatch?.({ mailbox: mailbox.key, recorded: result.recorded, lastUid });
   return lastUid;
+}
+
+/**
+ * The batch in one transaction; when that fails for a reason of the data
+ * (not the database being away), each message alone, and one that still
+ * fails is recorded as unparseable with the reason: one message the
+ * database refuses must not stall the mailbox.
+ */
+async function recordIsolating(
+  deps: WatchDeps,
+  recordDeps: RecordDeps,
+  mailbox: WatchedMailbox,
+  uidValidity: bigint,
+  items: BatchItem[],
+  lastUid: number,
+): Promise<BatchResult> {
+  try {
+    return await recordBatch(recordDeps, mailbox, { uidValidity }, items, lastUid);
+  } catch (error) {
+    if (items.length === 0 || !(await databaseAnswers(deps.db))) throw error;
+    deps.log.warn("a batch could not be recorded; recording its messages one by one", {
+      mailbox: mailbox.key,
+      messages: items.length,
+      error: describe(error),
+    });
+  }
+  const total: BatchResult = {
+    recorded: 0,
+    duplicates: 0,
+    byKind: {},
+    unparseableUids: [],
+    dialogues: 0,
+    suppressed: 0,
+  };
+  for (const [i, item] of items.entries()) {
+    const through = i === items.length - 1 ? lastUid : item.uid;
+    let r: BatchResult;
+    try {
+      r = await recordBatch(recordDeps, mailbox, { uidValidity }, [item], through);
+    } catch (error) {
+      if (!(await databaseAnswers(deps.db))) throw error;
+      const reason = `could not be recorded: ${describe(error)}`;
+      r = await recordBatch(
+        recordDeps,
+        mailbox,
+        { uidValidity },
+        [
+          {
+            uid: item.uid,
+            read: { ...item.read, parsed: null, classification: { kind: "unparseable", reason } },
+          },
+        ],
+        through,
+      );
+    }
+    total.recorded += r.recorded;
+    total.duplicates += r.duplicates;
+    total.dialogues += r.dialogues;
+    total.suppressed += r.suppressed;
+    total.unparseableUids.push(...r.unparseableUids);
+  }
+  return total;
+}
+
+async function databaseAnswers(db: Db): Promise<boolean> {
+  return db.$queryRaw`select 1`.then(
+    () => true,
+    () => false,
+  );
+}
+
+function sourceOf(mailbox: WatchedMailbox, path: string): string {
+  const { user } = mailbox.credentials();
+  return crypto
+    .createHash("sha256")
+    .update(`${mailbox.host}\0${mailbox.port}\0${user}\0${path}`)
+    .digest("hex")
+    .slice(0, 32);
 }
 
 function describe(error: unknown): string {

@@ -10,7 +10,14 @@ import { watchMailbox } from "../../src/inbox/watch-mailbox.ts";
 import { scanSensitive } from "../../src/privacy/scan-sensitive.ts";
 import type { Db, Logger } from "../../src/types.ts";
 
-export const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+export const quiet: Logger = process.env.INBOX_TEST_LOG
+  ? {
+      debug() {},
+      info() {},
+      warn: (m, f) => console.warn(m, f),
+      error: (m, f) => console.error(m, f),
+    }
+  : { debug() {}, info() {}, warn() {}, error() {} };
 
 const crlf = (s: string) => s.replace(/\r?\n/g, "\r\n");
 const date = (d = new Date()) => d.toUTCString().replace(/GMT$/, "+0000");
@@ -209,7 +216,13 @@ export async function appendAll(
   });
   await client.connect();
   try {
-    for (const m of messages) await client.append(folder, m);
+    for (const m of messages) {
+      await client.append(folder, m).catch((error: { responseText?: string; message: string }) => {
+        throw new Error(`APPEND to ${folder} failed: ${error.responseText ?? error.message}`, {
+          cause: error,
+        });
+      });
+    }
   } finally {
     await client.logout();
   }
