@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { register as registerAudit } from "./audit.ts";
 import { register as registerContactsShow } from "./contacts-show.ts";
 import { register as registerPrivacyErase } from "./privacy-erase.ts";
 import { register as registerPrivacyExport } from "./privacy-export.ts";
@@ -16,6 +17,7 @@ export function register(program: Command): void {
     registerPrivacyPartner,
     registerPrivacyRetention,
     registerContactsShow,
+    registerAudit,
   ])
     register(program);
 }

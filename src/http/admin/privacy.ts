@@ -6,6 +6,7 @@ import { correctContact } from "../../privacy/correct-contact.ts";
 import { eraseContact } from "../../privacy/erase-contact.ts";
 import { exportContact } from "../../privacy/export-contact.ts";
 import { listPrivacyRequests } from "../../privacy/list-privacy-requests.ts";
+import { queryAudit } from "../../privacy/query-audit.ts";
 import { describeDecision, findContactRetention } from "../../privacy/find-contact-retention.ts";
 import type { HttpDeps } from "../create-server.ts";
 
@@ -31,6 +32,7 @@ export function parseBody<T>(schema: z.ZodType<T>, value: unknown, what: string)
  *   POST /api/privacy/exports      {email, verifiedBy, reference?}  everything held, as JSON
  *   POST /api/privacy/corrections  {email, changes: {field: value}, verifiedBy, reference?}
  *   GET  /api/privacy/requests?open=true                  requests with state and deadline
+ *   GET  /api/audit?subject=&action=&actor=&since=&until=&limit=   the audit log, newest first
  *   GET  /api/contacts/:id/retention                  which rule keeps the contact, until when
  *   GET  /api/privacy/retention?withinDays=N          dry run: who would be erased (by then), why
  */
@@ -108,5 +110,21 @@ export function register(app: FastifyInstance, deps: HttpDeps): void {
       "query",
     );
     return { requests: await listPrivacyRequests(deps, { open: q.open === "true" }) };
+  });
+
+  app.get("/audit", async (request) => {
+    const q = parseBody(
+      z.object({
+        subject: z.string().min(1).optional(),
+        action: z.string().min(1).optional(),
+        actor: z.string().min(1).optional(),
+        since: z.coerce.date().optional(),
+        until: z.coerce.date().optional(),
+        limit: z.coerce.number().int().min(1).max(10_000).optional(),
+      }),
+      request.query,
+      "query",
+    );
+    return { entries: await queryAudit(deps, q) };
   });
 }
