@@ -41,8 +41,7 @@ export function trimReply(text: string | null, html: string | null): TrimmedRepl
     .join("\n")
     .replace(/\s+$/, "")
     .replace(/^\s*\n/, "");
-  if (kept.trim() === "" || (start === 0 && cut >= lines.length))
-    return { text: body.trim(), removed: "" };
+  if (kept.trim() === "") return { text: body.trim(), removed: "" };
   const removed = [
     lines.slice(0, start).join("\n"),
     [...dropped].map((i) => lines[i]).join("\n"),
@@ -54,7 +53,7 @@ export function trimReply(text: string | null, html: string | null): TrimmedRepl
   return { text: kept, removed };
 }
 
-type LineClass = "t" | "q" | "e" | "h" | "s" | "d";
+type LineClass = "t" | "q" | "e" | "h" | "s" | "d" | "g";
 
 function normalise(body: string): string {
   return (
@@ -103,6 +102,7 @@ const endsWithWrote = new RegExp(
   String.raw`(?<!\p{L})(${wroteWords})(?!\p{L})(\(a\))?(.{0,120}:|\s*:|\s*-{2,})\s*$`,
   "iu",
 );
+const wroteAtEnd = new RegExp(String.raw`(?<!\p{L})(${wroteWords})\s*$`, "iu");
 /** Gmail's older header: "2013/7/20 Name <a@b>" or "2016-03-03 17:21 GMT+01:00 Name". */
 const dateLed =
   /^\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(\s+\d{1,2}:\d{2}(:\d{2})?)?(\s+GMT[+-]\d{1,2}(:?\d{2})?)?,?\s+(?=.*(<[^>]*@|GMT))\p{L}.{0,150}$/u;
@@ -118,6 +118,9 @@ function isEmbeddedHeader(candidate: string): boolean {
   const text = candidate.trim();
   if (text.length > 400) return false;
   if (endsWithWrote.test(text)) return /[\d@]/.test(text);
+  // "On <date> <name> <a@b> wrote" without the colon
+  if (freshStart.test(text) && /<[^<>\s]+@[^<>\s]+>/.test(text) && wroteAtEnd.test(text))
+    return true;
   // Gmail in languages without a "wrote" word: "ср, 30 апр. 2025 г. в 15:19, Name <a@b>:"
   if (/@[^\s<>]+>?\s*\)?\s*:\s*$/.test(text) && /\d{1,2}[:.]\d{2}|\b\d{4}\b/.test(text))
     return text.length < 250;
@@ -125,15 +128,19 @@ function isEmbeddedHeader(candidate: string): boolean {
 }
 
 const originalMessage =
-  /^\s*[-_=*]*\s*(original message|original-nachricht|ursprüngliche nachricht|oorspronkelijk bericht|origineel bericht|opprinnelig melding|opprinnelig e-?post|oprindelig meddelelse|ursprungligt meddelande|ursprungligt meddelande|message d'origine|message original|mensaje original|messaggio originale|mensagem original|alkuperäinen viesti|forwarded message|weitergeleitete nachricht|doorgestuurd bericht|doorgestuurde bericht|videresendt melding|videresendt meddelelse|vidarebefordrat meddelande|message transféré|mensaje reenviado|messaggio inoltrato|mensagem encaminhada|reply message|reply above this line)\s*[-_=*]*\s*$|^\s*(begin forwarded message|anfang der weitergeleiteten nachricht|début du message réexpédié|inicio del mensaje reenviado|begin doorgestuurd bericht|videresendt melding|vidarebefordrat brev)\s*:?\s*$|^\s*-{2,}.{0,20}(reply above this line|svar over denne linjen|antwoord boven deze regel).{0,20}-*\s*$/iu;
+  /^\s*[-_=*]*\s*(original message|original-nachricht|ursprüngliche nachricht|oorspronkelijk bericht|origineel bericht|opprinnelig melding|opprinnelig e-?post|oprindelig meddelelse|oprindelig besked|videresendt besked|ursprungligt meddelande|ursprungligt meddelande|message d'origine|message original|mensaje original|messaggio originale|mensagem original|alkuperäinen viesti|forwarded message|weitergeleitete nachricht|doorgestuurd bericht|doorgestuurde bericht|videresendt melding|videresendt meddelelse|vidarebefordrat meddelande|message transféré|mensaje reenviado|messaggio inoltrato|mensagem encaminhada|reply message|reply above this line)\s*[-_=*]*\s*$|^\s*(begin forwarded message|anfang der weitergeleiteten nachricht|début du message réexpédié|inicio del mensaje reenviado|begin doorgestuurd bericht|videresendt melding|vidarebefordrat brev)\s*:?\s*$|^\s*-{2,}.{0,20}(reply above this line|svar over denne linjen|antwoord boven deze regel).{0,20}-*\s*$/iu;
 
 const fromLabel =
   /^\s*[*_]*\s*(from|fra|van|von|de|från|frå|da|od|от|lähettäjä|feladó|kimden|от кого)\s*[*_]*\s*:/iu;
 const secondLabel =
   /^\s*[*_]*\s*(sent|date|sendt|dato|verzonden|datum|gesendet|envoyé|date d'envoi|skickat|enviado|fecha|inviato|data|wysłano|отправлено|дата|lähetetty|päivämäärä|to|til|aan|an|à|till|para|a|do|кому|vastaanottaja|subject|emne|onderwerp|betreff|objet|ämne|asunto|oggetto|assunto|temat|тема|aihe|cc)\s*[*_]*\s*:/iu;
 
+/** "Sent from TypeApp", "Sent with Spark": a signature only where the person's text ends. */
+const genericSignature =
+  /^\s*(sent|get|envoyé|gesendet|verzonden|sendt|skickat) (from|with|via|de|depuis|mit|met|fra|från|med) [\w .-]{2,30}(<https?:[^>\s]*>)?\s*$/iu;
+
 const signature =
-  /^\s*(sent from my|sendt fra min|sendt fra mi|verzonden (met|vanaf|van) mijn|verstuurd (met|vanaf|van) mijn|von meinem|gesendet von meinem|envoyé de mon|envoyé depuis mon|skickat från min|enviado desde mi|enviado do meu|inviato dal mio|inviato da)\b.{1,60}$|^\s*(sent|sendt|skickat|verzonden|verstuurd|gesendet|envoyé|enviado|inviato|wysłane|lähetetty|отправлено|get outlook|hent outlook|download outlook|obtenir outlook|holen sie sich outlook|diese nachricht wurde)\b.{0,60}\b(iphone|ipad|android|mobil\w*|samsung|galaxy|phone|telefoon|telefon|smartphone|blackberry|outlook|windows|mail|gmail|yahoo|tablet|device|enhet|apparaat|gerät|huawei|xiaomi|pixel|ios|appareil|aol|proton\w*)\b.{0,40}$|^\s*(von|vom|from) (meinem|my|mein) .{0,40}(gesendet|sent)\.?\s*$|^\s*(envoyé|enviado|inviato) (de|depuis|desde|da) (mon|ma|mi|il mio|il) .{0,30}$/iu;
+  /^\s*(envoyé à partir de|sent from outlook|von outlook|verzonden vanuit|sendt fra outlook)\b.{1,60}$|^\s*(sent from my|sendt fra min|sendt fra mi|verzonden (met|vanaf|van) mijn|verstuurd (met|vanaf|van) mijn|von meinem|gesendet von meinem|envoyé de mon|envoyé depuis mon|skickat från min|enviado desde mi|enviado do meu|inviato dal mio|inviato da)\b.{1,60}$|^\s*(sent|sendt|skickat|verzonden|verstuurd|gesendet|envoyé|enviado|inviato|wysłane|lähetetty|отправлено|get outlook|hent outlook|download outlook|obtenir outlook|holen sie sich outlook|diese nachricht wurde)\b.{0,60}\b(iphone|ipad|android|mobil\w*|samsung|galaxy|phone|telefoon|telefon|smartphone|blackberry|outlook|windows|mail|gmail|yahoo|tablet|device|enhet|apparaat|gerät|huawei|xiaomi|pixel|ios|appareil|aol|proton\w*)\b.{0,40}$|^\s*(von|vom|from) (meinem|my|mein) .{0,40}(gesendet|sent)\.?\s*$|^\s*(envoyé|enviado|inviato) (de|depuis|desde|da) (mon|ma|mi|il mio|il) .{0,30}$/iu;
 
 function classify(line: string): LineClass {
   if (line.trim() === "") return "e";
@@ -144,6 +151,7 @@ function classify(line: string): LineClass {
   if (originalMessage.test(line)) return "h";
   if (isEmbeddedHeader(line)) return "h";
   if (line.length < 120 && signature.test(line)) return "s";
+  if (line.length < 100 && genericSignature.test(line)) return "g";
   return "t";
 }
 
@@ -153,6 +161,21 @@ function classify(line: string): LineClass {
  * labels within five lines, the first one From).
  */
 function markHeaderBlocks(lines: string[], classes: LineClass[]): void {
+  markWrappedHeaders(lines, classes);
+  // A header wrapped before the address ("pe 20. lokakuuta 2017 klo 17.50 John Coe" /
+  // "<a@b> kirjoitti:"): the line above, with a date in it, is where it starts.
+  for (let i = 1; i < lines.length; i++) {
+    if (classes[i] !== "h" || classes[i - 1] !== "t") continue;
+    const line = lines[i]!.trim();
+    const above = lines[i - 1]!.trim();
+    if (/^(<|[^\s@]+@)/.test(line) && above.length < 200 && /\d/.test(above)) {
+      classes[i - 1] = "h";
+      classes[i] = "t";
+    }
+  }
+}
+
+function markWrappedHeaders(lines: string[], classes: LineClass[]): void {
   let fenced = false;
   for (let i = 0; i < lines.length; i++) {
     // Lines inside a Markdown code fence are the person's text, whatever they look like.
@@ -168,7 +191,7 @@ function markHeaderBlocks(lines: string[], classes: LineClass[]): void {
     const unquoted = (j: number): string => lines[j]!.replace(/^\s*(>\s?)+/, "").trim();
     const first = unquoted(i);
     // A sentence ("On Monday I tried it.") does not open a header, unless it names the writer.
-    const sentence = /[.!?]\s*$/.test(first) && !wroteWord.test(first);
+    const sentence = /[.!?]\s*$/.test(first) && !(wroteWord.test(first) && /[<@]/.test(first));
     if (!sentence && (headerStart.test(first) || wroteWord.test(first))) {
       // Wrapped "On ... wrote:": join up to six lines, to the first one ending in ":".
       let joined = first;
@@ -176,7 +199,6 @@ function markHeaderBlocks(lines: string[], classes: LineClass[]): void {
         // A wrapped header never runs into the start of another one or a signature.
         const next = unquoted(j);
         if (freshStart.test(next) || classes[j] === "s") break;
-        if (classes[j] === "h" && headerStart.test(next)) break;
         joined += " " + unquoted(j);
       }
       if (/:\s*$/.test(joined) && isEmbeddedHeader(joined.replace(/\s+/g, " "))) {
@@ -220,6 +242,7 @@ function findCut(classes: LineClass[], start: number): number {
   for (let i = firstText + 1; i < classes.length; i++) {
     const kind = classes[i];
     if (kind === "s" || kind === "d") return backOverQuotes(classes, i, firstText);
+    if (kind === "g" && endsText(classes, i + 1)) return backOverQuotes(classes, i, firstText);
     if (kind === "h") {
       // Interleaved: the answers go on below; a later signature or delimiter still cuts.
       if (interleaved(classes, i + 1)) continue;
@@ -234,6 +257,15 @@ function backOverQuotes(classes: LineClass[], cut: number, floor: number): numbe
   let at = cut;
   while (at > floor + 1 && (classes[at - 1] === "q" || classes[at - 1] === "e")) at--;
   return classes.slice(at, cut).includes("q") ? at : cut;
+}
+
+/** Nothing of the person's follows: only blank lines, then the end or quoted history. */
+function endsText(classes: LineClass[], from: number): boolean {
+  for (let i = from; i < classes.length; i++) {
+    if (classes[i] === "e") continue;
+    return classes[i] !== "t" && classes[i] !== "g";
+  }
+  return true;
 }
 
 /** After a header: quoted lines with the person's own lines between them. */

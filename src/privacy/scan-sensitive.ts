@@ -68,7 +68,7 @@ export function scanSensitive(
 }
 
 const excludingContext =
-  /(order|ordre|bestelling|bestellung|commande|invoice|factuur|faktura|rechnung|facture|ticket|sak|zaak|case|tracking|track|parcel|pakke|pakket|sending|phone|tel|telefon|telefoon|mobil|mobile|fax|ref|referanse|referentie|kundenummer|klantnummer|customer|account no|konto|nr|no|#)[\s.:#-]*$/i;
+  /(?<!\p{L})(order|ordre|bestelling|bestellung|commande|invoice|factuur|faktura|rechnung|facture|ticket|sak|zaak|case|tracking|track|parcel|pakke|pakket|sending|phone|tel|telefon|telefoon|mobil|mobile|fax|ref|referanse|referentie|kundenummer|kundenr|klantnummer|klantnr|ordrenr|ordernr|fakturanr|bestelnr|customer|account no|konto|kontonummer)[\s.:#-]*(nr|no|nummer|number)?[\s.:#-]*$|#\s*$/iu;
 
 function findNumbers(text: string): SensitiveFinding[] {
   const found: SensitiveFinding[] = [];
