@@ -116,20 +116,23 @@ function refusal(tagged: Tagged, hadUids: boolean): ImapWireError {
   );
 }
 
-/** A literal sink that counts bytes and pauses the source while the target's socket is full. */
+/**
+ * A literal sink that counts bytes; the source pauses while the target's
+ * socket is full, or (a synchronizing literal) until the target's "+" came.
+ */
 function streamInto(
   write: (chunk: Buffer) => boolean,
   dst: ImapWire,
   bytes: (n: number) => void,
-  end: () => void = () => {},
+  inner?: LiteralSink,
 ): LiteralSink {
   return {
     write(chunk) {
       bytes(chunk.length);
       return write(chunk);
     },
-    end,
-    onReady: (resume) => dst.drained(resume),
+    end: () => inner?.end(),
+    onReady: (resume) => (inner ? inner.onReady(resume) : dst.drained(resume)),
   };
 }
 
@@ -338,12 +341,7 @@ class WireSession implements HandoverSession {
           }
           const single = dst.commandWithLiteral(`APPEND ${quote(targetPath)} ${meta}`, size);
           track(single.answer, [{ uid, size }]);
-          return streamInto(
-            (chunk) => single.sink.write(chunk),
-            dst,
-            on.bytes,
-            () => single.sink.end(),
-          );
+          return streamInto((chunk) => single.sink.write(chunk), dst, on.bytes, single.sink);
         };
         const track = (answer: Promise<Tagged>, copied: Array<{ uid: number; size: number }>) => {
           state.inFlight++;

@@ -236,3 +236,55 @@ describe("a server without UIDPLUS", () => {
     await s.close();
   });
 });
+
+describe("a server without LITERAL+ and MULTIAPPEND", () => {
+  let plain: Dovecot;
+  beforeAll(async () => {
+    plain = await startDovecot({
+      mailFsync: "never",
+      imapCapability:
+        "IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE UNSELECT CHILDREN NAMESPACE UIDPLUS LIST-EXTENDED SPECIAL-USE MOVE",
+    });
+  });
+  afterAll(async () => {
+    await plain?.stop();
+  });
+
+  it("copies with one synchronizing APPEND per message (waits for each continuation) and verifies", async () => {
+    const from = await world.addEmployee("sync-from", { port: plain.port, noAccount: true });
+    const to = await world.addEmployee("sync-to", { port: plain.port, noAccount: true });
+    for (const e of [from, to]) await plain.addUser(e.address, world.env[e.secretRef.slice(4)]);
+    await new Promise((r) => setTimeout(r, 1100));
+    const seedWire = await ImapWire.open({
+      host: "127.0.0.1",
+      port: plain.port,
+      tls: "none",
+      user: from.address,
+      password: world.env[from.secretRef.slice(4)]!,
+    });
+    expect(seedWire.capabilities.has("LITERAL+")).toBe(false);
+    const bodies = [
+      ...many(30).map((m) => Buffer.from(m.raw as string)),
+      Buffer.from(message({ body: "w".repeat(200_000) })),
+    ];
+    for (const raw of bodies) {
+      const { sink, answer } = seedWire.commandWithLiteral("APPEND INBOX ()", raw.length);
+      sink.write(raw);
+      sink.end();
+      expect((await answer).status).toBe("OK");
+    }
+    await seedWire.close();
+    const report = await runHandover(world.deps(), {
+      employee: from.id,
+      successor: to.id,
+      all: true,
+      dryRun: false,
+    });
+    expect(report).toMatchObject({
+      verifiedOk: true,
+      verified: 31,
+      copied: 31,
+      status: "completed",
+    });
+  });
+});
