@@ -12,7 +12,11 @@ export function register(program: Command): void {
       "freeze the content (MJML compiled and checked now) and queue the send; a running worker sends it",
     )
     .option("--at <iso-time>", "when to start, e.g. 2026-12-01T08:00:00Z (default: now)")
-    .action(async (slug: string, opts: { at?: string }) => {
+    .option(
+      "--allow-sensitive <reason>",
+      "send although the sensitive-data scanner found something (say why; recorded in the audit log)",
+    )
+    .action(async (slug: string, opts: { at?: string; allowSensitive?: string }) => {
       const at = opts.at === undefined ? undefined : new Date(opts.at);
       if (at && Number.isNaN(at.getTime()))
         throw new AppError(
@@ -20,7 +24,9 @@ export function register(program: Command): void {
           `--at "${opts.at}" is not a time; expected ISO 8601 such as 2026-12-01T08:00:00Z`,
         );
       await withApp("campaign schedule", async (app) => {
-        const result = await scheduleCampaign({ ...app, actor: "cli" }, { slug, at });
+        const result = await scheduleCampaign({ ...app, actor: "cli" },
+          { slug, at, allowSensitive: opts.allowSensitive },
+        );
         say(
           `campaign ${slug} scheduled for ${result.scheduledAt.toISOString()}; follow it with: mailsteward campaign report ${slug}`,
         );

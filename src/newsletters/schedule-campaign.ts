@@ -1,6 +1,7 @@
 import type { Config } from "../config/load-config.ts";
 import { AppError } from "../errors.ts";
 import type { JobQueue } from "../jobs.ts";
+import { guardSensitiveContent } from "../privacy/guard-sensitive-content.ts";
 import { recordAudit } from "../privacy/record-audit.ts";
 import type { Clock, Db, Logger } from "../types.ts";
 import { findCampaign } from "./find-campaign.ts";
@@ -19,11 +20,13 @@ export interface CampaignDeps {
 /**
  * Freezes the campaign (MJML compiled once, strict; subject checked) and
  * queues `campaign.send` for `at` (default: now). Any template or subject
- * error is thrown here, before a single delivery row exists.
+ * error is thrown here, before a single delivery row exists. So is content
+ * that trips the sensitive-data scanner, unless `allowSensitive` gives the
+ * operator's reason (recorded in the audit log).
  */
 export async function scheduleCampaign(
   deps: CampaignDeps,
-  input: { slug: string; at?: Date },
+  input: { slug: string; at?: Date; allowSensitive?: string },
 ): Promise<{ id: number; scheduledAt: Date }> {
   const campaign = await findCampaign(deps.db, input.slug);
   if (campaign.status !== "draft" && campaign.status !== "scheduled") {
@@ -33,6 +36,13 @@ export async function scheduleCampaign(
     );
   }
   const frozen = await freezeCampaign(deps, campaign);
+  await guardSensitiveContent(deps, {
+    campaign: { id: campaign.id, slug: campaign.slug },
+    subject: frozen.subject,
+    text: frozen.text,
+    override: input.allowSensitive,
+    actor: deps.actor ?? "cli",
+  });
   const now = deps.clock.now();
   const at = input.at && input.at > now ? input.at : now;
   const updated = await deps.db.campaign.updateMany({

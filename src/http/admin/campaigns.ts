@@ -19,7 +19,12 @@ const createBody = z.object({
   segment: segmentSchema.nullish(),
   content: z.unknown(),
 });
-const scheduleBody = z.object({ at: z.iso.datetime({ offset: true }).optional() }).default({});
+const scheduleBody = z
+  .object({
+    at: z.iso.datetime({ offset: true }).optional(),
+    allowSensitive: z.string().min(1).optional(),
+  })
+  .default({});
 const previewQuery = z.object({
   contactId: z.coerce.number().int().positive().optional(),
   email: z.string().optional(),
@@ -57,6 +62,7 @@ export function register(app: FastifyInstance, deps: HttpDeps): void {
     const result = await scheduleCampaign(campaignDeps, {
       slug: request.params.slug,
       at: body.at ? new Date(body.at) : undefined,
+      allowSensitive: body.allowSensitive,
     });
     return { id: result.id, scheduledAt: result.scheduledAt.toISOString() };
   });
