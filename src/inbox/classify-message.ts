@@ -2,6 +2,7 @@ import { detectAutoReply } from "./detect-auto-reply.ts";
 import { findOriginalMessageId } from "./find-original-message-id.ts";
 import { findPlusToken } from "./find-plus-token.ts";
 import type { Classification, ParsedMessage } from "./inbox-types.ts";
+import { messageText } from "./message-text.ts";
 import { readBounce } from "./read-bounce.ts";
 import { readComplaint } from "./read-complaint.ts";
 import { trimReply } from "./trim-reply.ts";
@@ -46,7 +47,7 @@ export function classifyMessage(message: ParsedMessage, options: ClassifyOptions
   const other = notFromAPerson(message);
   if (other) return { kind: "other", reason: other };
 
-  const { text, removed } = trimReply(message.text, message.html);
+  const { text, removed } = trimReply(messageText(message), null);
   return { kind: "reply", text, removed };
 }
 
