@@ -24,7 +24,8 @@ export function register(program: Command): void {
           `--at "${opts.at}" is not a time; expected ISO 8601 such as 2026-12-01T08:00:00Z`,
         );
       await withApp("campaign schedule", async (app) => {
-        const result = await scheduleCampaign({ ...app, actor: "cli" },
+        const result = await scheduleCampaign(
+          { ...app, actor: "cli" },
           { slug, at, allowSensitive: opts.allowSensitive },
         );
         say(

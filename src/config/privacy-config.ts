@@ -17,6 +17,8 @@ export interface PrivacyConfig {
   };
   /** audit entries older than this are deleted by the daily job (0 = kept for ever) */
   auditMonths: number;
+  /** words that stop a newsletter from being scheduled (health and similar categories), besides the numbers the scanner finds */
+  sensitiveKeywords: string[];
 }
 
 const months = z.coerce.number().int().min(1).max(1200);
@@ -26,6 +28,7 @@ export const privacyConfigShape = {
   RETENTION_UNSUBSCRIBED_MONTHS: months.default(24),
   RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   AUDIT_RETENTION_MONTHS: z.coerce.number().int().min(0).max(1200).default(72),
+  SENSITIVE_KEYWORDS: z.string().default(""),
 };
 
 type Raw = { [K in keyof typeof privacyConfigShape]: z.infer<(typeof privacyConfigShape)[K]> };
@@ -38,6 +41,9 @@ export function parsePrivacyConfig(raw: Raw): PrivacyConfig {
       batchSize: raw.RETENTION_BATCH_SIZE,
     },
     auditMonths: raw.AUDIT_RETENTION_MONTHS,
+    sensitiveKeywords: raw.SENSITIVE_KEYWORDS.split(",")
+      .map((k) => k.trim())
+      .filter(Boolean),
   };
 }
 
