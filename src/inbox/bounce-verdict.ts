@@ -117,6 +117,10 @@ const phrases: Array<[BounceReason, RegExp]> = [
     "norelaying",
     /relay(ing)? (access )?(denied|not permitted|not allowed)|unable to relay|not permitted to relay|relay not permitted/i,
   ],
+  [
+    "rejected",
+    /sender (address )?(rejected|refused|denied|not allowed)|unauthori[sz]ed sender|sender verify failed|domain of sender address|mail from .{0,40}(rejected|refused)|envelope sender|bad sender/i,
+  ],
   ["virusdetected", /\bvirus\b|malware|infected|\bmalicious\b/i],
   [
     "notaccept",
@@ -165,10 +169,6 @@ const phrases: Array<[BounceReason, RegExp]> = [
     /too many (connections|concurrent|sessions)|connection limit|max(imum)? connections/i,
   ],
   ["securityerror", /tls (is )?required|must issue a starttls|encryption required/i],
-  [
-    "rejected",
-    /sender (address )?(rejected|refused|denied|not allowed)|unauthori[sz]ed sender|sender verify failed|domain of sender address|mail from .{0,40}(rejected|refused)|envelope sender|bad sender/i,
-  ],
   // Postfix's prefix for any recipient restriction, and the generic 550 text: weaker
   // than every cause above, stronger than the vague policy words below.
   [
