@@ -107,6 +107,25 @@ describe("bounces: one recipient each, the verdict, the original Message-ID", ()
   });
 });
 
+describe("bounces with more than one recipient, and SMTPUTF8", () => {
+  it("a delivered recipient is left out; each failed one has its own verdict", async () => {
+    const bounce = (await classify("postfix-dsn-mixed-recipients.eml")) as Bounce;
+    expect(bounce.recipients.map((r) => [r.address, r.status, r.verdict])).toEqual([
+      ["full@example.net", "4.2.2", "soft"],
+      ["nobody@example.net", "5.1.1", "hard"],
+    ]);
+    expect(bounce.originalMessageId).toBe("c12.d365.efef01@news.example.org");
+  });
+
+  it("message/global-delivery-status (RFC 6533) with a UTF-8 address", async () => {
+    const bounce = (await classify("postfix-dsn-smtputf8.eml")) as Bounce;
+    expect(bounce.recipients.map((r) => [r.address, r.verdict])).toEqual([
+      ["søren@eksempel.dk", "hard"],
+    ]);
+    expect(bounce.originalMessageId).toBe("c12.d366.abcd02@news.example.org");
+  });
+});
+
 describe("the other kinds", () => {
   it("an ARF report is a complaint naming the recipient and the original", async () => {
     expect(await classify("arf-complaint.eml")).toEqual({
