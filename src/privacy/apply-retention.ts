@@ -36,11 +36,14 @@ export interface RetentionResult extends RetentionProgress {
  */
 const MARGIN_MS = 4 * 86_400_000;
 
+/** Contacts read per query; erasures are then made in transactions of `batchSize`. */
+const SCAN_PAGE = 5000;
+
 /**
- * The daily retention pass: walks contacts by id in pages of
- * `privacy.retention.batchSize`, asks decideRetention about each contact the
- * SQL pre-filter lets through, and erases the due ones page by page (one
- * transaction per page: nothing holds a million rows). One audit entry per
+ * The daily retention pass: walks contacts by id in pages, asks
+ * decideRetention about each contact the SQL pre-filter lets through, and
+ * erases the due ones in transactions of `privacy.retention.batchSize`
+ * (nothing holds a million rows). One audit entry per
  * erasure names the rule that decided it. `dryRun` erases nothing and lists
  * who would go; `horizon` (dry run) looks ahead to that date.
  */
@@ -74,7 +77,7 @@ export async function applyRetention(
     if (opts.signal?.aborted) break;
     const page = await candidatePage(deps.db, {
       after,
-      limit: policy.batchSize,
+      limit: SCAN_PAGE,
       dialogueCutoff,
       unsubscribedCutoff,
     });
@@ -95,21 +98,24 @@ export async function applyRetention(
     progress.judged += page.length;
     progress.due += due.length;
     if (opts.dryRun) list.push(...due);
-    else if (due.length > 0) {
-      const erased = await eraseContacts(deps, {
-        erasures: due.map((d) => ({
-          contactId: d.contactId,
-          why: {
-            reason: "retention",
-            rule: d.rule,
-            since: d.since.toISOString(),
-            expiredAt: d.expiredAt.toISOString(),
-          },
-        })),
-        actor: opts.actor,
-      });
-      progress.erased += erased.length;
-    }
+    else
+      for (let i = 0; i < due.length; i += policy.batchSize) {
+        if (opts.signal?.aborted) break;
+        const erased = await eraseContacts(deps, {
+          erasures: due.slice(i, i + policy.batchSize).map((d) => ({
+            contactId: d.contactId,
+            why: {
+              reason: "retention",
+              rule: d.rule,
+              since: d.since.toISOString(),
+              expiredAt: d.expiredAt.toISOString(),
+            },
+          })),
+          actor: opts.actor,
+        });
+        progress.erased += erased.length;
+        await opts.onProgress?.({ ...progress });
+      }
     await opts.onProgress?.({ ...progress });
   }
   const ms = Date.now() - started;

@@ -41,7 +41,9 @@ export async function eraseContacts(
 ): Promise<Erased[]> {
   if (input.erasures.length === 0) return [];
   const now = deps.clock.now();
-  const tables = (await findContactTables(deps.db)).filter((t) => !t.outlivesPerson);
+  // Cascading foreign keys go with the contact; the rest (no foreign key, or one that
+  // restricts or sets null) are deleted explicitly first.
+  const tables = (await findContactTables(deps.db)).filter((t) => !t.outlivesPerson && !t.cascades);
   return deps.db.$transaction(
     async (tx) => {
       await tx.$executeRaw`SELECT set_config('mailsteward.erasure', 'on', true)`;

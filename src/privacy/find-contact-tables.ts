@@ -10,6 +10,8 @@ export interface ContactTable {
   column: string;
   /** keeps its rows after erasure, with only the keyed hash (privacy_requests) */
   outlivesPerson: boolean;
+  /** a foreign key with ON DELETE CASCADE: deleting the contact removes the rows already */
+  cascades: boolean;
 }
 
 /** Tables that refer to a person and outlive them (keeping only the keyed hash). */
@@ -29,21 +31,22 @@ export function findContactTables(db: Db): Promise<ContactTable[]> {
   if (cached && cachedFor === db) return cached;
   cachedFor = db;
   cached = db
-    .$queryRaw<{ table: string; name: string; column: string }[]>(
+    .$queryRaw<{ table: string; name: string; column: string; cascades: boolean }[]>(
       Prisma.sql`
-      SELECT DISTINCT t.relid::regclass::text AS table, k.relname::text AS name,
-             quote_ident(t.attname) AS column FROM (
-        SELECT c.conrelid AS relid, a.attname
+      SELECT t.relid::regclass::text AS table, k.relname::text AS name,
+             quote_ident(t.attname) AS column, bool_or(t.cascades) AS cascades FROM (
+        SELECT c.conrelid AS relid, a.attname, c.confdeltype = 'c' AS cascades
           FROM pg_constraint AS c
           JOIN pg_attribute AS a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
          WHERE c.contype = 'f' AND c.confrelid = 'contacts'::regclass AND cardinality(c.conkey) = 1
         UNION
-        SELECT a.attrelid, a.attname
+        SELECT a.attrelid, a.attname, false
           FROM pg_attribute AS a
           JOIN pg_class AS k ON k.oid = a.attrelid AND k.relkind IN ('r', 'p')
           JOIN pg_namespace AS n ON n.oid = k.relnamespace AND n.nspname = current_schema()
          WHERE a.attname = 'contact_id' AND NOT a.attisdropped AND a.attrelid <> 'contacts'::regclass
       ) AS t JOIN pg_class AS k ON k.oid = t.relid
+      GROUP BY 1, 2, 3
       ORDER BY 1, 3`,
     )
     .then((rows) => rows.map((r) => ({ ...r, outlivesPerson: OUTLIVES_PERSON.has(r.name) })))
