@@ -52,8 +52,23 @@ export async function watchMailbox(deps: WatchDeps, key: string): Promise<void> 
   const lifetime = deps.config.jobLockLifetimeMs;
   const waitMs = Math.max(200, Math.min(deps.config.inbox.pollSeconds * 1000, lifetime / 3));
   let failures = 0;
+  // Agenda cancels a run whose lock is not renewed within the lifetime: renew it on a
+  // timer as well as after each batch, so a slow batch (a 30 MB message) is not taken
+  // for a dead worker. Once Agenda has given the run up, another worker owns it: stop.
+  let cancelled = false;
+  const touch = async () => {
+    try {
+      await deps.touch();
+    } catch (error) {
+      cancelled = true;
+      throw new JobCancelled(describe(error), { cause: error });
+    }
+  };
+  const keepAlive = setInterval(() => void touch().catch(() => {}), Math.max(200, lifetime / 4));
+  keepAlive.unref();
+  const live = { ...deps, touch };
   try {
-    while (!deps.signal.aborted) {
+    while (!deps.signal.aborted && !cancelled) {
       if (
         !(await claimWatch(deps.db, {
           mailbox: key,
@@ -63,16 +78,22 @@ export async function watchMailbox(deps: WatchDeps, key: string): Promise<void> 
         }))
       ) {
         // another worker is watching: stand by, take over when its heartbeat goes stale
-        await deps.touch();
+        await touch().catch(() => {});
         await sleep(Math.min(waitMs, lifetime / 2), deps.signal);
         continue;
       }
       let session: InboxSession | undefined;
       try {
         session = await deps.openSession(mailbox);
-        await watchSession(deps, mailbox, watcher, session, waitMs, () => (failures = 0));
+        await watchSession(live, mailbox, watcher, session, waitMs, () => (failures = 0));
       } catch (error) {
         if (error instanceof LostClaim) continue;
+        if (cancelled) {
+          deps.log.warn("inbox.watch run given up by the job queue; another worker takes over", {
+            mailbox: key,
+          });
+          break;
+        }
         failures++;
         const message = describe(error);
         deps.log.warn("inbox watcher lost its connection; reconnecting", {
@@ -87,18 +108,20 @@ export async function watchMailbox(deps: WatchDeps, key: string): Promise<void> 
           error: message,
         }).catch(() => false);
         const backoff = Math.min(MAX_BACKOFF_MS, 500 * 2 ** Math.min(failures - 1, 10));
-        await deps.touch().catch(() => {});
+        await touch().catch(() => {});
         await sleep(backoff * (0.75 + Math.random() * 0.5), deps.signal);
       } finally {
         await session?.close().catch(() => {});
       }
     }
   } finally {
+    clearInterval(keepAlive);
     await releaseWatch(deps.db, key, watcher).catch(() => {});
   }
 }
 
 class LostClaim extends Error {}
+class JobCancelled extends Error {}
 
 async function watchSession(
   deps: WatchDeps,
