@@ -98,9 +98,11 @@ function looksLikeBounce(message: ParsedMessage, text: string): boolean {
   const fromDaemon =
     (from !== undefined && (daemonFrom.test(from.address) || daemonName.test(from.name))) ||
     returnPath === "<>";
+  // "Re:"/"Fwd:" from a person is someone writing about a bounce (a dialogue), not one.
+  const answered = /^\s*(re|fw|fwd|aw|wg|sv|vs|antw|tr)\s*:/i.test(message.subject);
   const votes = [
     fromDaemon,
-    bounceSubject.test(message.subject),
+    bounceSubject.test(message.subject) && (fromDaemon || !answered),
     bouncePhrase.test(text.slice(0, 20_000)),
   ];
   return votes.filter(Boolean).length >= 2;

@@ -91,6 +91,30 @@ describe("bounces: one recipient each, the verdict, the original Message-ID", ()
       "c12.d352.99aa88@news.example.org",
     ],
     ["gmail-dsn-dmarc-policy.eml", "reader@gmail.com", "5.7.26", "failed", "policy", null],
+    [
+      "mimecast-bounce-text.eml",
+      "former.employee@example.co.uk",
+      null,
+      null,
+      "hard",
+      "c12.d367.aaaa03@news.example.org",
+    ],
+    [
+      "gmail-bounce-text-legacy.eml",
+      "typo.address@gmial.com",
+      null,
+      null,
+      "hard",
+      "c12.d368.bbbb04@news.example.org",
+    ],
+    [
+      "exchange-text-unzustellbar-de.eml",
+      "anna.schmidt@example.de",
+      "5.2.2",
+      null,
+      "soft",
+      "c12.d369.cccc05@news.example.org",
+    ],
   ])("%s", async (file, address, status, action, verdict, originalMessageId) => {
     const result = await classify(file);
     expect(result.kind).toBe("bounce");
@@ -157,6 +181,14 @@ describe("the other kinds", () => {
       token: "aeaqcaydajbfn2x4grmuqnw5lihcbmu6n3nh4c4bwaqdhl3q",
     });
     expect(await classify("unsubscribe-bare.eml")).toEqual({ kind: "unsubscribe", token: null });
+  });
+
+  it("a person forwarding a bounce (Fwd:) is a reply, not a bounce", async () => {
+    const result = await classify("reply-forwarded-bounce.eml");
+    expect(result.kind).toBe("reply");
+    expect((result as { text: string }).text).toBe(
+      "Can someone check why this reader's address keeps bouncing?",
+    );
   });
 
   it("a read receipt is other, never a reply", async () => {
