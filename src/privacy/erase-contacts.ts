@@ -10,11 +10,14 @@
  * scans every text column of every table to prove it). privacy_requests is the
  * one exception: a request outlives the person (its foreign key sets null and
  * it keeps only the keyed hash), as evidence that the request was fulfilled.
+ * Rows that carry the address without pointing at the contact (columns named
+ * email, from_address, to_addresses: an unconfirmed sign-up request, a reply
+ * from an address not on file) are deleted by address.
  */
 import type { Prisma } from "../generated/prisma/client.ts";
 import { hashAddress } from "../consent/address-hash.ts";
 import type { Clock, Db } from "../types.ts";
-import { findContactTables } from "./find-contact-tables.ts";
+import { findAddressColumns, findContactTables } from "./find-contact-tables.ts";
 import type { DbOrTx } from "./record-audit.ts";
 
 export interface Erasure {
@@ -44,6 +47,7 @@ export async function eraseContacts(
   // Cascading foreign keys go with the contact; the rest (no foreign key, or one that
   // restricts or sets null) are deleted explicitly first.
   const tables = (await findContactTables(deps.db)).filter((t) => !t.outlivesPerson && !t.cascades);
+  const addressColumns = await findAddressColumns(deps.db);
   return deps.db.$transaction(
     async (tx) => {
       await tx.$executeRaw`SELECT set_config('mailsteward.erasure', 'on', true)`;
@@ -56,6 +60,18 @@ export async function eraseContacts(
         await tx.$executeRawUnsafe(
           `DELETE FROM ${t.table} WHERE ${t.column} = ANY($1::int[])`,
           found,
+        );
+      }
+      const emails = rows.map((r) => r.email);
+      for (const a of addressColumns) {
+        await tx.$executeRawUnsafe(
+          // In a list of recipients the address is taken out (the record may be another
+          // person's); a row whose own address it is goes.
+          a.array
+            ? `UPDATE ${a.table} SET ${a.column} = ARRAY(SELECT x FROM unnest(${a.column}) AS x WHERE lower(x) <> ALL($1::text[]))
+                WHERE EXISTS (SELECT 1 FROM unnest(${a.column}) AS x WHERE lower(x) = ANY($1::text[]))`
+            : `DELETE FROM ${a.table} WHERE lower(${a.column}) = ANY($1::text[])`,
+          emails,
         );
       }
       await tx.$executeRaw`DELETE FROM contacts WHERE id = ANY(${found}::int[])`;

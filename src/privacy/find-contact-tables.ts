@@ -56,3 +56,47 @@ export function findContactTables(db: Db): Promise<ContactTable[]> {
     });
   return cached;
 }
+
+export interface AddressColumn {
+  /** quoted, as regclass prints it */
+  table: string;
+  /** quoted */
+  column: string;
+  /** text[] (to_addresses) rather than text */
+  array: boolean;
+}
+
+let cachedAddresses: Promise<AddressColumn[]> | undefined;
+let cachedAddressesFor: Db | undefined;
+
+/**
+ * Columns that hold a person's address outside the contact row, found by
+ * name from the catalog: `email`, `from_address` (text) and `to_addresses`
+ * (text[]), in any table but contacts and employees (an employee is not a
+ * contact). Rows there may carry the address without a contact_id (a sign-up
+ * request never confirmed, a reply from an address not on file); erasure
+ * deletes them by address.
+ */
+export function findAddressColumns(db: Db): Promise<AddressColumn[]> {
+  if (cachedAddresses && cachedAddressesFor === db) return cachedAddresses;
+  cachedAddressesFor = db;
+  cachedAddresses = db
+    .$queryRaw<AddressColumn[]>(
+      Prisma.sql`
+      SELECT a.attrelid::regclass::text AS table, quote_ident(a.attname) AS column,
+             t.typcategory = 'A' AS array
+        FROM pg_attribute AS a
+        JOIN pg_class AS k ON k.oid = a.attrelid AND k.relkind IN ('r', 'p')
+        JOIN pg_namespace AS n ON n.oid = k.relnamespace AND n.nspname = current_schema()
+        JOIN pg_type AS t ON t.oid = a.atttypid
+       WHERE a.attname IN ('email', 'from_address', 'to_addresses') AND NOT a.attisdropped
+         AND k.relname NOT IN ('contacts', 'employees')
+         AND (t.typname = 'text' OR t.typname = '_text')
+       ORDER BY 1, 2`,
+    )
+    .catch((error: unknown) => {
+      cachedAddresses = undefined;
+      throw error;
+    });
+  return cachedAddresses;
+}

@@ -93,6 +93,38 @@ async function seedPerson(p: typeof ann, campaignId: number): Promise<number> {
   await app.db.partnerDisclosure.create({
     data: { contactId: contact.id, partnerId: partner.id, exportId: "x1", disclosedAt: now },
   });
+  // Rows that carry the address without pointing at the contact, where the schema has them:
+  // a reply from an address not on file, another contact's mail with this person in copy,
+  // an unconfirmed sign-up request.
+  const has = async (table: string, column: string) =>
+    (
+      await sql.query(
+        "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 AND column_name = $2",
+        [table, column],
+      )
+    ).rowCount === 1;
+  if (
+    (await has("dialogue_records", "from_address")) &&
+    (await has("dialogue_records", "to_addresses"))
+  )
+    await sql.query(
+      `INSERT INTO dialogue_records (contact_id, kind, subject, received_at, from_address, to_addresses)
+       VALUES (NULL, 'reply', 'unmatched', now(), $1, ARRAY['someone@example.test']),
+              (NULL, 'reply', 'in copy', now(), 'colleague@example.test', ARRAY['someone@example.test', $2])`,
+      [p.email.toUpperCase(), p.email],
+    );
+  if (await has("subscription_requests", "email"))
+    await sql
+      .query(
+        `INSERT INTO subscription_requests (email, name, lists, status, requested_at, evidence)
+         VALUES ($1, $2, ARRAY['news'], 'pending', now(), '{}')`,
+        [p.email, p.name],
+      )
+      .catch((error: unknown) => {
+        throw new Error(
+          `seeding subscription_requests failed; adapt the seed to its columns: ${String(error)}`,
+        );
+      });
   return contact.id;
 }
 
