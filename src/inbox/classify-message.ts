@@ -18,10 +18,12 @@ import { trimReply } from "./trim-reply.ts";
  *    sends none (see read-bounce.ts).
  * 3. mailed unsubscribe: addressed to `unsubscribe+TOKEN@` or the bare unsubscribe
  *    address (the token is returned unverified; From is never trusted for it).
- * 4. auto-reply: RFC 3834 and the de-facto markers (detect-auto-reply.ts).
- * 5. other: mail that no person wrote to us: read receipts (RFC 8098), delivery
- *    success notices, mailing-list and newsletter traffic, daemons and no-reply senders.
- * 6. reply: the rest, from a person, with quoted history and signature trimmed.
+ * 4. other, for notices about our message: read receipts (RFC 8098) and delivery
+ *    success reports, which often carry Auto-Submitted but are nobody's absence.
+ * 5. auto-reply: RFC 3834 and the de-facto markers (detect-auto-reply.ts).
+ * 6. other: mail that no person wrote to us: mailing-list and newsletter traffic,
+ *    daemons and no-reply senders, no From at all.
+ * 7. reply: the rest, from a person, with quoted history and signature trimmed.
  */
 
 export interface ClassifyOptions {
@@ -41,6 +43,11 @@ export function classifyMessage(message: ParsedMessage, options: ClassifyOptions
   const unsubscribe = findPlusToken(message, options.unsubscribeAddresses);
   if (unsubscribe) return { kind: "unsubscribe", token: unsubscribe.token };
 
+  // Reports (read receipts, success notices) often say Auto-Submitted too; they are
+  // notices about our message, not a person's absence, so "other" comes first for them.
+  const report = reportNotice(message);
+  if (report) return { kind: "other", reason: report };
+
   const autoReply = detectAutoReply(message);
   if (autoReply) return { kind: "auto_reply", reason: autoReply };
 
@@ -57,7 +64,7 @@ export { findOriginalMessageId };
 const machineLocal =
   /^(mailer-daemon|mailerdaemon|mail-daemon|postmaster|no-?reply|do-?not-?reply|donotreply|bounce[s]?|notifications?|daemon)([+.-].*)?$/i;
 
-function notFromAPerson(message: ParsedMessage): string | null {
+function reportNotice(message: ParsedMessage): string | null {
   const reportType = /report-type\s*=\s*"?([\w-]+)/i.exec(message.contentType)?.[1]?.toLowerCase();
   if (
     reportType === "disposition-notification" ||
@@ -69,6 +76,10 @@ function notFromAPerson(message: ParsedMessage): string | null {
     message.reports.some((p) => p.contentType.endsWith("delivery-status"))
   )
     return "delivery notification without a failed recipient";
+  return null;
+}
+
+function notFromAPerson(message: ParsedMessage): string | null {
   const from = message.from[0]?.address;
   if (!from) return "no From address";
   const local = from.slice(0, from.lastIndexOf("@"));

@@ -54,7 +54,10 @@ export interface ParsedMessage {
   text: string | null;
   html: string | null;
   attachments: AttachmentInfo[];
-  /** delivery-status, feedback-report, and returned message/rfc822-headers parts */
+  /**
+   * delivery-status, feedback-report, and returned message/rfc822-headers parts (the
+   * header block of a returned message/rfc822 part is given as "message/rfc822-headers")
+   */
   reports: ReportPart[];
   /** the raw size in bytes */
   size: number;

@@ -40,16 +40,21 @@ export function readBounce(message: ParsedMessage, ownAddresses: readonly string
   if (statusParts.length > 0) {
     const fromText = new Map(readBounceText(text, exclude).map((r) => [r.address, r]));
     const recipients: BounceRecipient[] = [];
+    let succeeded = 0;
     for (const part of statusParts) {
       for (const entry of parseDeliveryStatus(part.text).recipients) {
-        if (entry.action && ["delivered", "relayed", "expanded"].includes(entry.action)) continue;
+        if (entry.action && ["delivered", "relayed", "expanded"].includes(entry.action)) {
+          succeeded++;
+          continue;
+        }
         const address = entry.address ?? entry.originalRecipient;
         if (!address) continue;
         const words = entry.diagnostic ?? fromText.get(address)?.diagnostic ?? null;
         recipients.push(recipient(address, entry.status, entry.action, words));
       }
     }
-    if (recipients.length === 0 && !looksLikeBounce(message, text)) return null;
+    // A success notice (RFC 3464 Action delivered/relayed/expanded only) is no bounce.
+    if (recipients.length === 0 && (succeeded > 0 || !looksLikeBounce(message, text))) return null;
     return { kind: "bounce", recipients, originalMessageId: findOriginalMessageId(message) };
   }
 

@@ -191,8 +191,12 @@ describe("the other kinds", () => {
     );
   });
 
-  it("a read receipt is other, never a reply", async () => {
+  it("a read receipt and a success DSN are other, never a reply or an auto-reply", async () => {
     expect((await classify("read-receipt.eml")).kind).toBe("other");
+    expect(await classify("postfix-dsn-success.eml")).toEqual({
+      kind: "other",
+      reason: "delivery notification without a failed recipient",
+    });
   });
 
   it("a person answering about an absence is a reply, not an auto-reply", async () => {
