@@ -46,6 +46,12 @@ export interface ImapConnectOptions {
   connectTimeoutMs?: number;
   /** inactivity on an open session; default 5 min */
   socketTimeoutMs?: number;
+  /**
+   * ENABLE QRESYNC where offered (RFC 7162): expunges then come back as one
+   * VANISHED line of UID ranges instead of one EXPUNGE line per message, which
+   * is what makes deleting 50,000 messages cheap for the client.
+   */
+  qresync?: boolean;
 }
 
 const unreachableCodes = new Set([
@@ -87,6 +93,7 @@ export async function connectImap(
     },
     logger: opts.log ? routedLogger(opts.log, opts.label) : false,
     disableAutoIdle: true,
+    qresync: opts.qresync ?? false,
     connectionTimeout: opts.connectTimeoutMs ?? 15_000,
     greetingTimeout: opts.connectTimeoutMs ?? 15_000,
     socketTimeout: opts.socketTimeoutMs ?? 5 * 60_000,

@@ -108,7 +108,7 @@ export async function cleanupMailbox(
   for (let attempt = 1; ; attempt++) {
     let session: ImapSession | undefined;
     try {
-      session = await openEmployeeMailbox(deps, employee);
+      session = await openEmployeeMailbox(deps, employee, { qresync: true });
       if (run) await refuseUnsafeServer(deps, session, employee, run, policy, opts.actor);
       await processMailbox(deps, session, { employee, run, policy, keep, state, opts });
       break;

@@ -31,7 +31,7 @@ export async function deleteFolderSelection(
 ): Promise<{ deleted: number; bytes: number; unselected: number }> {
   const size = new Map(selection.messages.map((m) => [m.uid, m.size]));
   const all = selection.messages.map((m) => m.uid);
-  const batchSize = opts.batchSize ?? 2000;
+  const batchSize = opts.batchSize ?? 5000;
   const viaTrash =
     opts.mode === "trash" && opts.trashPath !== null && opts.trashPath !== selection.path;
   let deleted = 0;

@@ -15,6 +15,9 @@ export async function expungeUids(session: ImapSession, uids: readonly number[])
       "refused",
       "the server does not offer UIDPLUS (RFC 4315): deleting by UID is impossible, and a plain EXPUNGE would also remove other messages marked \\Deleted; nothing was deleted",
     );
-  const ok = await session.messageDelete(uidSet(uids), { uid: true });
+  // .SILENT: no FETCH response per message for the \Deleted flag (RFC 3501 §6.4.6)
+  const ok = await session.messageDelete(uidSet(uids), { uid: true, silent: true } as {
+    uid: true;
+  });
   if (!ok) throw new Error(`UID EXPUNGE of ${uids.length} messages was refused by the server`);
 }

@@ -14,7 +14,7 @@ export interface MailboxDeps {
 export async function openEmployeeMailbox(
   deps: MailboxDeps,
   employee: Pick<Employee, "id" | "imapHost" | "imapPort" | "tlsMode" | "login" | "secretRef">,
-  opts: { connectTimeoutMs?: number } = {},
+  opts: { connectTimeoutMs?: number; qresync?: boolean } = {},
 ): Promise<ImapSession> {
   const password = await resolveMailboxSecret(employee, {
     secretsDir: deps.config.mailboxes.secretsDir,
