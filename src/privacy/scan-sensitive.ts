@@ -12,7 +12,8 @@ import { electronicFormatIBAN, isValidIBAN } from "ibantools";
  * Kinds, each only with valid check digits, so a random number rarely qualifies:
  * - fodselsnummer: Norwegian national identity number, 11 digits DDMMYY + individual
  *   number + two mod-11 check digits, with a real date ("DDMMYY NNNNN" allowed).
- * - d-number: the same with 40 added to the day (foreigners' D-nummer).
+ * - d-number: the same with 40 added to the day (foreigners' D-nummer). H-numbers and
+ *   synthetic test numbers (40 or 80 added to the month) are not matched.
  * - bsn: Dutch burgerservicenummer, 9 digits passing the 11-proof.
  * - payment-card: 13-19 digits starting 2-6 (the card networks' ranges) passing Luhn,
  *   in groups separated by single spaces or dashes.
@@ -150,7 +151,7 @@ function luhn(d: string): boolean {
 function findIbans(text: string): SensitiveFinding[] {
   const found: SensitiveFinding[] = [];
   // Country code, check digits, then up to 30 characters, optionally in groups of 4.
-  for (const match of text.matchAll(/(?<![\p{L}\d])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{1,4}){2,8}/gu)) {
+  for (const match of text.matchAll(/(?<![\p{L}\d])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{1,4}){2,8}/giu)) {
     let candidate = match[0];
     // Spaced: drop trailing groups until it validates (the next word may have been
     // taken in). Unspaced: the whole token must validate.

@@ -47,6 +47,7 @@ describe("scanSensitive finds numbers with valid check digits", () => {
     ["konto NO9386011117947.", "iban"],
     ["DE89370400440532013000", "iban"],
     ["GB82 WEST 1234 5698 7654 32", "iban"],
+    ["iban in lower case: nl91abna0417164300", "iban"],
   ])("%s", (text, kind) => {
     expect(kinds(text)).toEqual([kind]);
   });
