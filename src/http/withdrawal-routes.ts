@@ -5,6 +5,7 @@ import { verifyToken, type TokenScope } from "../unsubscribe/tokens.ts";
 import type { HttpDeps } from "./create-server.ts";
 import { invalidLinkPage } from "./pages/unsubscribe-pages.ts";
 import { dataDeletedPage, deleteDataPage } from "./pages/withdrawal-pages.ts";
+import { requireSameOrigin } from "./same-origin.ts";
 
 /**
  * "Delete my data" from the preference centre: withdrawing consent deletes
@@ -22,6 +23,8 @@ export function registerWithdrawalRoutes(app: FastifyInstance, deps: HttpDeps): 
       throw error;
     }
   };
+  // As the unsubscribe page's forms: another site must not make a visitor's browser post this.
+  const sameOrigin = requireSameOrigin(deps.config.formOrigins.slice(0, 1));
   const page = (reply: FastifyReply, status: number, body: string) =>
     reply.code(status).type("text/html; charset=utf-8").send(body);
 
@@ -35,7 +38,7 @@ export function registerWithdrawalRoutes(app: FastifyInstance, deps: HttpDeps): 
 
   app.post<{ Params: { token: string }; Body: unknown }>(
     "/u/:token/delete",
-    { bodyLimit: 4096 },
+    { bodyLimit: 4096, preHandler: sameOrigin },
     async (request, reply) => {
       const scope = verify(request.params.token);
       if (!scope) return page(reply, 400, invalidLinkPage());

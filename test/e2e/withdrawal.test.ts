@@ -87,6 +87,17 @@ describe("withdrawal through the preference centre", () => {
     await page.screenshot({ path: path.join(shots, "delete-my-data.png"), fullPage: true });
     // Opening the page changed nothing.
     expect(await t.db.contact.count({ where: { id } })).toBe(1);
+    // Another site cannot post the confirmation for the visitor.
+    const forged = await fetch(`${t.url}/u/${unsubscribeToken(t.config, id, "news")}/delete`, {
+      method: "POST",
+      headers: {
+        origin: "https://elsewhere.example",
+        "content-type": "application/x-www-form-urlencoded",
+      },
+      body: "confirm=yes",
+    });
+    expect(forged.status).toBe(403);
+    expect(await t.db.contact.count({ where: { id } })).toBe(1);
 
     await page.getByRole("button", { name: "Yes, delete all my data" }).click();
     await page.waitForURL(/\/delete$/);
