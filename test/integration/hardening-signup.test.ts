@@ -150,7 +150,24 @@ describe("the sign-up form", () => {
     ]);
   });
 
-  it("refuses lists that are not public, and writes nothing", async () => {
+  it("refuses lists that are not public, and writes nothing; the admin API opens and closes them", async () => {
+    const patch = (slug: string, body: unknown) =>
+      fetch(`${t.url}/api/lists/${slug}`, {
+        method: "PATCH",
+        headers: {
+          authorization: `Bearer ${t.config.adminToken}`,
+          "content-type": "application/json",
+        },
+        body: JSON.stringify(body),
+      });
+    expect(await (await patch("internal", { public: true })).json()).toMatchObject({
+      public: true,
+    });
+    expect(await (await patch("internal", { public: false })).json()).toMatchObject({
+      public: false,
+    });
+    expect((await patch("internal", { public: "yes" })).status).toBe(400);
+    expect(await t.db.auditEntry.count({ where: { action: "list.visibility_changed" } })).toBe(2);
     const before = await t.db.subscriptionRequest.count();
     for (const list of ["internal", "nope"]) {
       const response = await subscribe([

@@ -49,7 +49,7 @@ describe("TRUST_PROXY", () => {
     expect(loadConfig({ ...production, TRUST_PROXY: "1" }, () => {}).http.maxConnectionsPerIp).toBe(
       0,
     );
-    expect(loadConfig(production, () => {}).http.maxConnectionsPerIp).toBe(64);
+    expect(loadConfig(production, () => {}).http.maxConnectionsPerIp).toBe(512);
   });
 });
 
