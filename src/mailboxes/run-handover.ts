@@ -76,7 +76,17 @@ export async function runHandover(
     report.status = "completed";
     return report;
   }
-  if (handover?.status === "emptied") return finish(deps, handover.id, employee, report, started);
+  if (handover?.status === "emptied") {
+    // Only the hook is left: carry on with the report of the run that emptied the mailbox.
+    const saved = handover.report as unknown as Partial<HandoverReport>;
+    return finish(
+      deps,
+      handover.id,
+      employee,
+      { ...report, ...saved, errors: 0, error: undefined },
+      started,
+    );
+  }
 
   const conns = await openHandoverConnections(deps, employee, successor);
   try {

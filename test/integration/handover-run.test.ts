@@ -185,3 +185,46 @@ describe("--all handover of awkward mail", () => {
     expect(await world.read(gina.address, `${home(f)}/INBOX`)).toHaveLength(6);
   });
 });
+
+describe("the account-deletion webhook", () => {
+  it("a failing hook leaves the handover emptied; the rerun only calls the hook again", async () => {
+    const { createServer } = await import("node:http");
+    const calls: Array<{ status: number; body: string }> = [];
+    let answer = 500;
+    const hook = createServer((req, res) => {
+      let body = "";
+      req.on("data", (d: Buffer) => (body += d.toString()));
+      req.on("end", () => {
+        calls.push({ status: answer, body });
+        res.writeHead(answer).end();
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, "127.0.0.1", () => r()));
+    const url = `http://127.0.0.1:${(hook.address() as { port: number }).port}/delete-account`;
+    try {
+      const hana = await world.addEmployee("hana");
+      const ivan = await world.addEmployee("ivan");
+      await world.append(hana.address, "INBOX", [{ raw: message({}), flags: ["\\Flagged"] }]);
+      const deps = world.deps({ settings: { hook: { url } } });
+      const req = { employee: hana.id, successor: ivan.id, all: false, dryRun: false };
+      await expect(runHandover(deps, req)).rejects.toThrow(/HANDOVER_HOOK_URL answered 500.*rerun/);
+      const emptied = await world.db.handover.findFirstOrThrow({ where: { employeeId: hana.id } });
+      expect(emptied.status).toBe("emptied");
+      expect((await world.db.employee.findUniqueOrThrow({ where: { id: hana.id } })).status).toBe(
+        "departed",
+      );
+      answer = 204;
+      const done = await runHandover(deps, req);
+      expect(done).toMatchObject({ status: "completed", hook: "url", copied: 1, verified: 1 });
+      expect(calls.map((c) => c.status)).toEqual([500, 204]);
+      expect(JSON.parse(calls[1]!.body)).toMatchObject({
+        event: "handover.emptied",
+        employeeId: hana.id,
+        address: hana.address,
+      });
+      expect(await world.read(ivan.address, `${home(hana.address)}/INBOX`)).toHaveLength(1);
+    } finally {
+      await new Promise((r) => hook.close(r));
+    }
+  });
+});
