@@ -1,0 +1,152 @@
+// bench/ingest: a Dovecot mailbox seeded with N mixed messages (replies with
+// quoted history, Postfix-style DSNs for campaign deliveries, auto-replies;
+// 1-60 KB, a few with attachments), watched from empty by the production
+// watcher (UID batches, one transaction per batch, PostgreSQL): time until all
+// are recorded, messages per second, peak RSS sampled during the run and at
+// 25/50/75/100 % (flat means memory does not grow with the backlog); and, in
+// the same run, mailparser's parse-only throughput over the same messages
+// (parseMime + classify, no IMAP, no database) as the ceiling.
+//   tsx bench/ingest.ts [N=10000] [--batch 250]
+import crypto from "node:crypto";
+import { parseMime } from "../src/adapters/parse-mime.ts";
+import { loadConfig } from "../src/config/load-config.ts";
+import { classifyMessage } from "../src/inbox/classify-message.ts";
+import { openApp } from "../src/main.ts";
+import { createTestDatabase } from "../test/support/database.ts";
+import { startDovecot } from "../test/support/dovecot.ts";
+import {
+  autoReplyMessage,
+  dsnMessage,
+  replyMessage,
+  runWatcher,
+  seedMaildir,
+} from "../test/integration/inbox-fixture.ts";
+
+const args = process.argv.slice(2);
+const N = Number(args.find((a) => /^\d+$/.test(a)) ?? 10_000);
+const batchIndex = args.indexOf("--batch");
+const BATCH = batchIndex >= 0 ? args[batchIndex + 1]! : "250";
+
+const rss = { peak: 0, at: [] as string[] };
+const sampler = setInterval(() => (rss.peak = Math.max(rss.peak, process.memoryUsage().rss)), 50);
+const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
+
+const [database, dovecot] = await Promise.all([
+  createTestDatabase(),
+  startDovecot({ mailFsync: "never" }),
+]);
+const user = `bench-${crypto.randomBytes(3).toString("hex")}@test.local`;
+const { password } = await dovecot.addUser(user);
+const config = loadConfig(
+  {
+    DATABASE_URL: database.url,
+    SIGNING_KEYS: "k1:" + Buffer.alloc(32, 8).toString("base64"),
+    SUPPRESSION_KEY: "bench-suppression-key-0123456789abcdef",
+    MAIL_FROM: "Example News <news@example.test>",
+    JOB_LOCK_LIFETIME_SECONDS: "30",
+    INBOX_MAILBOXES: "bench",
+    INBOX_BENCH_ROLE: "bounce",
+    INBOX_BENCH_URL: `imap://${encodeURIComponent(user)}@127.0.0.1:${dovecot.port}/INBOX`,
+    INBOX_BENCH_PASSWORD: password,
+    INBOX_BATCH_SIZE: BATCH,
+    LOG_LEVEL: "warn",
+  },
+  () => {},
+);
+const app = await openApp({ purpose: "bench", config });
+try {
+  // an audience and a sent campaign, so replies and DSNs thread onto deliveries
+  const contacts = Math.min(2000, N);
+  await app.db.$executeRaw`INSERT INTO contacts (email, name, updated_at)
+    SELECT 'p' || g || '@example.net', 'Person ' || g, now() FROM generate_series(1, ${contacts}::int) g`;
+  const campaign = await app.db.campaign.create({
+    data: { slug: "bench", template: "monthly", subject: "News for you", status: "sent" },
+  });
+  await app.db
+    .$executeRaw`INSERT INTO deliveries (campaign_id, contact_id, message_id, status, sent_at, updated_at)
+    SELECT ${campaign.id}, id, 'c' || ${campaign.id} || '.r' || id || '@example.test', 'sent', now(), now() FROM contacts`;
+  const ids = (await app.db.contact.findMany({ select: { id: true }, orderBy: { id: "asc" } })).map(
+    (c) => c.id,
+  );
+  const quoted = (n: number) =>
+    Array.from({ length: n }, (_, i) => `> line ${i} of the newsletter we sent you`).join("\n");
+  const messages: Buffer[] = [];
+  for (let i = 0; i < N; i++) {
+    const c = ids[i % ids.length]!;
+    const email = `p${(i % ids.length) + 1}@example.net`;
+    const deliveryId = `c${campaign.id}.r${c}@example.test`;
+    const kind = i % 10;
+    if (kind < 6) {
+      // replies: 1-60 KB of text and quoted history
+      const body = `Reply ${i}: ${"thanks for the news, tell me more. ".repeat(1 + (i % 40))}\n\nOn Mon, Example News wrote:\n${quoted(10 + ((i * 7) % 900))}`;
+      messages.push(
+        replyMessage({
+          from: `Person <${email}>`,
+          to: "news@example.test",
+          messageId: `bench-r${i}@example.net`,
+          inReplyTo: deliveryId,
+          body,
+        }),
+      );
+    } else if (kind < 9) {
+      messages.push(
+        dsnMessage({
+          to: "news@example.test",
+          recipient: email,
+          status: i % 3 === 0 ? "5.1.1" : "4.2.2",
+          diagnostic:
+            i % 3 === 0 ? "550 5.1.1 User unknown" : "452 4.2.2 Mailbox full, try again later",
+          originalMessageId: deliveryId,
+          messageId: `bench-d${i}@mx.example.net`,
+        }),
+      );
+    } else {
+      messages.push(
+        autoReplyMessage({
+          from: `Person <${email}>`,
+          to: "news@example.test",
+          messageId: `bench-a${i}@example.net`,
+        }),
+      );
+    }
+  }
+  const bytes = messages.reduce((n, m) => n + m.length, 0);
+  const seedStart = Date.now();
+  await seedMaildir(dovecot, user, messages);
+  console.log(
+    `seeded ${N} messages (${mb(bytes)}, mean ${(bytes / N / 1024).toFixed(1)} KB) in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`,
+  );
+
+  // ceiling: parse + classify only, same messages, same process
+  const parseStart = process.hrtime.bigint();
+  for (const m of messages) classifyMessage(await parseMime(m), { unsubscribeAddresses: [] });
+  const parseSeconds = Number(process.hrtime.bigint() - parseStart) / 1e9;
+
+  rss.peak = process.memoryUsage().rss;
+  const start = Date.now();
+  const marks = [0.25, 0.5, 0.75, 1];
+  const watcher = runWatcher({ db: app.db, config }, "bench");
+  for (;;) {
+    const done = await app.db.inboundMessage.count();
+    while (marks.length > 0 && done >= marks[0]! * N) {
+      rss.at.push(`${marks.shift()! * 100}% ${mb(process.memoryUsage().rss)}`);
+    }
+    if (done >= N) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const seconds = (Date.now() - start) / 1000;
+  await watcher.stop();
+  const kinds = await app.db.inboundMessage.groupBy({ by: ["kind"], _count: { _all: true } });
+  console.log(
+    `ingest: ${N} messages recorded in ${seconds.toFixed(2)} s = ${(N / seconds).toFixed(0)} msg/s (batch ${BATCH}); ` +
+      kinds.map((k) => `${k.kind} ${k._count._all}`).join(", "),
+  );
+  console.log(
+    `ceiling (parseMime + classify only, same messages): ${(N / parseSeconds).toFixed(0)} msg/s`,
+  );
+  console.log(`peak RSS ${mb(rss.peak)}; RSS at ${rss.at.join(", ")}`);
+} finally {
+  clearInterval(sampler);
+  await app.close();
+  await Promise.all([database.drop(), dovecot.stop()]);
+}
