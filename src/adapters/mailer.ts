@@ -8,6 +8,7 @@ import nodemailer from "nodemailer";
 import type SMTPPool from "nodemailer/lib/smtp-pool/index.js";
 import type Mail from "nodemailer/lib/mailer/index.js";
 import type { Config } from "../config/load-config.ts";
+import { AppError } from "../errors.ts";
 import {
   SendError,
   type DkimSigner,
@@ -20,22 +21,65 @@ import { createRawSmtpPool } from "./raw-smtp-pool.ts";
 
 /** SMTP when SMTP_URL is set; otherwise a folder of .eml files any mail client opens. */
 export function createMailer(config: Pick<Config, "smtp" | "outboxDir" | "dkim">): Mailer {
-  const dkim = config.dkim
-    ? {
-        domainName: config.dkim.domain,
-        keySelector: config.dkim.selector,
-        privateKey: fs.readFileSync(config.dkim.privateKeyFile, "utf8"),
-      }
-    : undefined;
   const signer = config.dkim ? loadDkimSigner(config.dkim) : undefined;
-  return config.smtp
-    ? smtpMailer(config.smtp, dkim, signer)
-    : outboxMailer(config.outboxDir, dkim, signer);
+  return config.smtp ? smtpMailer(config.smtp, signer) : outboxMailer(config.outboxDir, signer);
 }
 
-type Dkim = Mail.Options["dkim"];
+/**
+ * System mail is composed by nodemailer and signed by our own signer, as
+ * campaign mail is: nodemailer's DKIM signs RSA only and, given an Ed25519
+ * key, sends the message unsigned without a word.
+ */
+const composer = () =>
+  nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "windows" });
 
-function toMail(message: OutgoingMessage, dkim: Dkim): Mail.Options {
+/** header fields signed when present (RFC 6376 §5.4.1's recommendations) */
+const signedFields = new Set([
+  "from",
+  "reply-to",
+  "subject",
+  "date",
+  "to",
+  "cc",
+  "message-id",
+  "in-reply-to",
+  "references",
+  "mime-version",
+  "content-type",
+  "content-transfer-encoding",
+  "list-id",
+  "list-unsubscribe",
+  "list-unsubscribe-post",
+]);
+
+async function composeMessage(
+  transport: ReturnType<typeof composer>,
+  message: OutgoingMessage,
+  signer: DkimSigner | undefined,
+): Promise<{ envelope: { from: string; to: string[] }; raw: Buffer }> {
+  const info = (await transport.sendMail(toMail(message))) as unknown as {
+    envelope: { from: string | false; to: string[] };
+    message: Buffer;
+  };
+  const envelope = { from: info.envelope.from || "", to: info.envelope.to };
+  if (!signer) return { envelope, raw: info.message };
+  const raw = info.message;
+  const split = raw.indexOf("\r\n\r\n");
+  const head = raw.toString("latin1", 0, split);
+  const body = raw.subarray(split + 4);
+  const fields: Array<[string, string]> = [];
+  for (const field of head.split(/\r\n(?![ \t])/)) {
+    const colon = field.indexOf(":");
+    const name = field.slice(0, colon);
+    if (signedFields.has(name.toLowerCase())) fields.push([name, field.slice(colon + 1)]);
+  }
+  const signature = signer.signAsync
+    ? await signer.signAsync(fields, body)
+    : signer.sign(fields, body);
+  return { envelope, raw: Buffer.concat([Buffer.from(signature, "latin1"), raw]) };
+}
+
+function toMail(message: OutgoingMessage): Mail.Options {
   return {
     from: message.from,
     to: message.to,
@@ -44,34 +88,79 @@ function toMail(message: OutgoingMessage, dkim: Dkim): Mail.Options {
     text: message.text,
     messageId: `<${message.messageId}>`,
     headers: message.headers,
-    dkim,
   };
 }
 
 /**
- * nodemailer pool options for SMTP_URL (exported for the benchmark's ceiling,
- * which must use the same transport settings).
+ * How to reach SMTP_URL: smtps:// is TLS from the first byte (RFC 8314 §3.3);
+ * smtp:// upgrades with STARTTLS (RFC 3207) whenever the server offers it, and
+ * with `requireTls` refuses a server that does not. Certificates are verified
+ * (against SMTP_TLS_CA_FILE when set) unless the operator opted out.
+ */
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  secure: boolean;
+  requireTls: boolean;
+  tls: tls.ConnectionOptions;
+  auth: { user: string; pass: string } | undefined;
+}
+
+export function smtpSettings(smtp: NonNullable<Config["smtp"]>): SmtpSettings {
+  const url = new URL(smtp.url);
+  const secure = url.protocol === "smtps:";
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  let ca: Buffer | undefined;
+  if (smtp.caFile) {
+    try {
+      ca = fs.readFileSync(smtp.caFile);
+    } catch (error) {
+      throw new AppError(
+        "config",
+        `SMTP_TLS_CA_FILE: cannot read ${smtp.caFile} (${(error as NodeJS.ErrnoException).code ?? "error"}); expected a PEM file of CA certificates`,
+      );
+    }
+  }
+  return {
+    host,
+    port: Number(url.port || (secure ? 465 : 587)),
+    secure,
+    requireTls: smtp.requireTls,
+    tls: {
+      rejectUnauthorized: smtp.tlsVerify,
+      ...(ca ? { ca } : {}),
+      // SNI carries host names only (RFC 6066 §3); an address is checked against the certificate's IP SANs
+      ...(net.isIP(host) ? {} : { servername: host }),
+    },
+    auth: url.username
+      ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) }
+      : undefined,
+  };
+}
+
+/**
+ * nodemailer pool options for SMTP_URL, for the benchmark's ceiling, which
+ * must use the same transport settings; the worker itself sends through one
+ * raw pool (see smtpMailer).
  */
 export function smtpPoolOptions(
   smtp: NonNullable<Config["smtp"]>,
 ): SMTPPool.Options & { maxRequeues: number } {
-  const url = new URL(smtp.url);
-  const secure = url.protocol === "smtps:";
-  const host = url.hostname.replace(/^\[|\]$/g, "");
-  const port = Number(url.port || (secure ? 465 : 587));
+  const settings = smtpSettings(smtp);
+  const { host, port, secure } = settings;
   return {
     pool: true,
     host,
     port,
     secure,
-    ...(url.username
-      ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } }
-      : {}),
+    requireTLS: settings.requireTls,
+    tls: settings.tls,
+    ...(settings.auth ? { auth: settings.auth } : {}),
     // Nagle's algorithm holds DATA's final "." back until the body's segment is
     // acknowledged, which a delayed ACK makes 40 ms: one message per 40 ms per
     // connection. Our own sockets, with TCP_NODELAY.
     getSocket: (_options, callback) => {
-      connectSocket(host, port, secure).then(
+      connectSocket(settings).then(
         (socket) => callback(null, { connection: socket, ...(secure ? { secured: true } : {}) }),
         (error: Error) => callback(error, undefined),
       );
@@ -84,10 +173,11 @@ export function smtpPoolOptions(
   };
 }
 
-function connectSocket(host: string, port: number, secure: boolean): Promise<net.Socket> {
+function connectSocket(settings: SmtpSettings): Promise<net.Socket> {
+  const { host, port, secure } = settings;
   return new Promise((resolve, reject) => {
     const socket = secure
-      ? tls.connect({ host, port, servername: host })
+      ? tls.connect({ host, port, ...settings.tls })
       : net.connect({ host, port, noDelay: true });
     socket.setNoDelay(true);
     socket.once("error", reject);
@@ -98,66 +188,87 @@ function connectSocket(host: string, port: number, secure: boolean): Promise<net
   });
 }
 
-function smtpMailer(
-  smtp: NonNullable<Config["smtp"]>,
-  dkim: Dkim,
-  signer: DkimSigner | undefined,
-): Mailer {
-  const options = smtpPoolOptions(smtp);
-  const transport = nodemailer.createTransport(options);
-  // campaign messages (sendRaw) skip the Mail object nodemailer's pool builds per message; see raw-smtp-pool.ts
+/**
+ * Every form in which the SMTP password could reach an error text: as given,
+ * URL-encoded, and base64 as AUTH PLAIN and AUTH LOGIN send it (RFC 4616,
+ * draft-murchison-sasl-login). An error message is logged and stored; the
+ * password must never be in it.
+ */
+function redactor(auth: SmtpSettings["auth"]): (text: string) => string {
+  if (!auth?.pass) return (text) => text;
+  const forms = [
+    auth.pass,
+    encodeURIComponent(auth.pass),
+    Buffer.from(auth.pass).toString("base64"),
+    Buffer.from(`\u0000${auth.user}\u0000${auth.pass}`).toString("base64"),
+  ].sort((a, b) => b.length - a.length);
+  return (text) => forms.reduce((out, form) => out.split(form).join("[redacted]"), text);
+}
+
+/**
+ * One pool of SMTP connections per worker, for campaigns and system mail
+ * alike, so a worker never holds more than SMTP_POOL_SIZE connections: system
+ * mail is built (and DKIM-signed) by nodemailer's MIME composer, then sent as
+ * raw bytes through the same pool as campaign messages.
+ */
+function smtpMailer(smtp: NonNullable<Config["smtp"]>, signer: DkimSigner | undefined): Mailer {
+  const settings = smtpSettings(smtp);
+  const redact = redactor(settings.auth);
+  const compose = composer();
+  // campaign messages skip the Mail object nodemailer's pool builds per message; see raw-smtp-pool.ts
   const rawPool = createRawSmtpPool({
-    host: options.host!,
-    port: options.port!,
-    secure: options.secure!,
-    ...(options.auth ? { auth: options.auth as { user: string; pass: string } } : {}),
+    host: settings.host,
+    port: settings.port,
+    secure: settings.secure,
+    requireTls: settings.requireTls,
+    tls: settings.tls,
+    ...(settings.auth ? { auth: settings.auth } : {}),
     size: smtp.poolSize,
     maxMessages: smtp.maxMessages,
-    connect: () => connectSocket(options.host!, options.port!, options.secure!),
+    connect: () => connectSocket(settings),
   });
+  const sendBytes = async (envelope: { from: string; to: string[] }, raw: Buffer) => {
+    // The message goes in as a stream so we learn whether all of it was
+    // read: until its last byte is consumed the final "." of DATA (RFC 5321
+    // §4.1.1.4) cannot have been sent, so the server cannot have accepted it.
+    let consumed = false;
+    const stream = new Readable({
+      read() {
+        this.push(raw);
+        this.push(null);
+      },
+    });
+    stream.once("end", () => (consumed = true));
+    try {
+      return await rawPool.send(envelope, stream);
+    } catch (error) {
+      throw toSendError(error, consumed, redact);
+    }
+  };
   return {
     dkim: signer,
     poolSize: smtp.poolSize,
     async send(message) {
+      let composed: Awaited<ReturnType<typeof composeMessage>>;
       try {
-        const info = await transport.sendMail(toMail(message, dkim));
-        return { response: info.response };
+        composed = await composeMessage(compose, message, signer);
       } catch (error) {
-        throw toSendError(error, true);
+        throw toSendError(error, false, redact);
       }
+      return sendBytes(composed.envelope, composed.raw);
     },
-    async sendRaw(envelope: Envelope, raw: Buffer) {
-      // The message goes in as a stream so we learn whether all of it was
-      // read: until its last byte is consumed the final "." of DATA (RFC 5321
-      // §4.1.1.4) cannot have been sent, so the server cannot have accepted it.
-      let consumed = false;
-      const stream = new Readable({
-        read() {
-          this.push(raw);
-          this.push(null);
-        },
-      });
-      stream.once("end", () => (consumed = true));
-      try {
-        return await rawPool.send({ from: envelope.from, to: [envelope.to] }, stream);
-      } catch (error) {
-        throw toSendError(error, consumed);
-      }
+    sendRaw(envelope: Envelope, raw: Buffer) {
+      return sendBytes({ from: envelope.from, to: [envelope.to] }, raw);
     },
     async close() {
-      transport.close();
       rawPool.close();
       await signer?.close?.();
     },
   };
 }
 
-function outboxMailer(dir: string, dkim: Dkim, signer: DkimSigner | undefined): Mailer {
-  const transport = nodemailer.createTransport({
-    streamTransport: true,
-    buffer: true,
-    newline: "windows",
-  });
+function outboxMailer(dir: string, signer: DkimSigner | undefined): Mailer {
+  const transport = composer();
   // The name comes from what our code chose (the Message-ID it set, or a fresh random one),
   // never from parsing the message: a 100,000-character header must not become a file name.
   // Files are 0600 in a 0700 folder: each holds an address and a live unsubscribe link.
@@ -174,8 +285,8 @@ function outboxMailer(dir: string, dkim: Dkim, signer: DkimSigner | undefined): 
     dkim: signer,
     poolSize: 1,
     async send(message) {
-      const info = await transport.sendMail(toMail(message, dkim));
-      return write(message.messageId, info.message as Buffer);
+      const { raw } = await composeMessage(transport, message, signer);
+      return write(message.messageId, raw);
     },
     async sendRaw(_envelope, raw) {
       return write(`${Date.now()}-${crypto.randomBytes(6).toString("hex")}`, raw);
@@ -186,19 +297,34 @@ function outboxMailer(dir: string, dkim: Dkim, signer: DkimSigner | undefined): 
   };
 }
 
+/** nodemailer's error types for a session that failed before MAIL FROM */
+const transportFailures = new Set(["EAUTH", "ETLS", "ECONNECTION", "EPROTOCOL", "ESOCKET"]);
+
 /**
  * nodemailer errors carry `responseCode` and `response` for SMTP answers;
  * without them the connection failed, and `handedOver` says whether the whole
  * message may have reached the server first.
  */
-export function toSendError(error: unknown, handedOver: boolean): SendError {
+export function toSendError(
+  error: unknown,
+  handedOver: boolean,
+  redact: (text: string) => string = (text) => text,
+): SendError {
   const e = error as { message?: string; responseCode?: number; response?: string; code?: string };
   const code = typeof e.responseCode === "number" ? e.responseCode : undefined;
-  const response = e.response ?? e.message ?? String(error);
+  const response = redact(e.response ?? e.message ?? String(error));
   // nodemailer refuses a malformed address before talking to the server
   if (code === undefined && e.code === "EENVELOPE")
     return new SendError(response, undefined, response, "permanent");
   if (code === undefined)
     return new SendError(response, undefined, response, "connection", handedOver);
+  // Refused before any envelope (greeting, EHLO, STARTTLS, AUTH: wrong credentials are 535
+  // 5.7.8, RFC 4954 §6): our transport failed, not the recipient; the message was never
+  // handed over, and it may go once the transport is fixed.
+  if (e.code !== undefined && transportFailures.has(e.code)) {
+    // nodemailer's message says which step failed ("Invalid login: 535 ...")
+    const text = e.message ? redact(e.message) : response;
+    return new SendError(text, code, text, "connection", false);
+  }
   return new SendError(response, code, response, code >= 500 ? "permanent" : "transient");
 }

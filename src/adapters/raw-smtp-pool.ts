@@ -16,12 +16,18 @@
  */
 import type { Socket } from "node:net";
 import type { Readable } from "node:stream";
+import type { ConnectionOptions } from "node:tls";
 import SMTPConnection from "nodemailer/lib/smtp-connection/index.js";
 
 export interface RawSmtpPoolOptions {
   host: string;
   port: number;
+  /** the socket from `connect` is TLS already (smtps, RFC 8314) */
   secure: boolean;
+  /** refuse a server that does not offer STARTTLS (RFC 3207); without it STARTTLS is still used when offered */
+  requireTls?: boolean;
+  /** certificate checks for STARTTLS (ca, rejectUnauthorized, servername) */
+  tls?: ConnectionOptions;
   auth?: { user: string; pass: string };
   size: number;
   maxMessages: number;
@@ -66,6 +72,8 @@ export function createRawSmtpPool(opts: RawSmtpPoolOptions): RawSmtpPool {
       secure: opts.secure,
       connection: socket,
       ...(opts.secure ? { secured: true } : {}),
+      requireTLS: opts.requireTls ?? false,
+      ...(opts.tls ? { tls: opts.tls } : {}),
     } as SMTPConnection.Options);
     const lane: Lane = { connection, messages: 0, broken: false };
     // also an idle connection the server closes (timeout, shutdown): retired, and it must not crash the process

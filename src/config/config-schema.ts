@@ -56,6 +56,16 @@ export const configSchema = z.object({
     .optional(),
   SMTP_POOL_SIZE: positiveInt.default(5),
   SMTP_MAX_MESSAGES: positiveInt.default(100),
+  SMTP_REQUIRE_TLS: z
+    .enum(["true", "false"], {
+      error:
+        'expected "true" or "false"; unset, STARTTLS is required when SMTP_URL has credentials',
+    })
+    .optional(),
+  SMTP_TLS_VERIFY: z
+    .enum(["true", "false"], { error: 'expected "true" (the default) or "false" to opt out' })
+    .default("true"),
+  SMTP_TLS_CA_FILE: z.string().optional(),
   OUTBOX_DIR: z.string().default("./outbox"),
   SEND_RATE: nonNegative.default(0),
   SEND_RATE_PER_DOMAIN: nonNegative.default(0),

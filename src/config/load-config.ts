@@ -30,7 +30,19 @@ export interface Config {
   signingKeys: SigningKey[];
   /** keys the suppression hashes; never rotated */
   suppressionKey: string;
-  smtp: { url: string; poolSize: number; maxMessages: number } | undefined;
+  smtp:
+    | {
+        url: string;
+        poolSize: number;
+        maxMessages: number;
+        /** smtp:// only: refuse a server that does not offer STARTTLS (RFC 3207) */
+        requireTls: boolean;
+        /** verify the server's certificate; false only when the operator opted out */
+        tlsVerify: boolean;
+        /** PEM file of the CAs to trust instead of the system's */
+        caFile: string | undefined;
+      }
+    | undefined;
   outboxDir: string;
   sendRate: number;
   sendRatePerDomain: number;
@@ -196,7 +208,17 @@ function toConfig(
     signingKeys: secrets.signingKeys,
     suppressionKey: secrets.suppressionKey,
     smtp: raw.SMTP_URL
-      ? { url: raw.SMTP_URL, poolSize: raw.SMTP_POOL_SIZE, maxMessages: raw.SMTP_MAX_MESSAGES }
+      ? {
+          url: raw.SMTP_URL,
+          poolSize: raw.SMTP_POOL_SIZE,
+          maxMessages: raw.SMTP_MAX_MESSAGES,
+          // credentials never go over a connection that STARTTLS did not encrypt, unless opted out
+          requireTls: raw.SMTP_REQUIRE_TLS
+            ? raw.SMTP_REQUIRE_TLS === "true"
+            : new URL(raw.SMTP_URL).username !== "",
+          tlsVerify: raw.SMTP_TLS_VERIFY === "true",
+          caFile: raw.SMTP_TLS_CA_FILE ? path.resolve(raw.SMTP_TLS_CA_FILE) : undefined,
+        }
       : undefined,
     outboxDir: path.resolve(raw.OUTBOX_DIR),
     sendRate: raw.SEND_RATE,

@@ -33,6 +33,8 @@ export interface Dovecot {
   dir: string;
   /** the LMTP socket, with `startDovecot({ lmtp: true })` */
   lmtpSocket: string;
+  /** the SASL socket, with `startDovecot({ saslSocket: true })` */
+  authSocket: string;
   /** `opts.quota` (with `startDovecot({ quota: true })`): a storage limit such as "200K" */
   addUser(user: string, password?: string, opts?: { quota?: string }): Promise<DovecotUser>;
   doveadm(args: string[]): Promise<string>;
@@ -94,6 +96,11 @@ export interface DovecotOptions {
    * delivering into this server (test/support/postfix.ts); `user+detail@` goes to `user@`
    */
   lmtp?: boolean;
+  /**
+   * also serve Dovecot's SASL on the unix socket `authSocket` (DIR/run/auth-postfix),
+   * for Postfix's SMTP AUTH (`smtpd_sasl_type = dovecot`), with no delay after a wrong password
+   */
+  saslSocket?: boolean;
 }
 
 function extraConfig(opts: DovecotOptions): string {
@@ -108,6 +115,12 @@ function extraConfig(opts: DovecotOptions): string {
       "postmaster_address = postmaster@test.local",
       // Postfix's lmtp client runs as the postfix user
       "service lmtp {\n  unix_listener lmtp {\n    mode = 0666\n  }\n}",
+    );
+  if (opts.saslSocket)
+    lines.push(
+      "auth_failure_delay = 0",
+      // Postfix's smtpd runs as the postfix user
+      "service auth {\n  unix_listener auth-postfix {\n    mode = 0666\n  }\n}",
     );
   if (opts.quota)
     lines.push(
@@ -267,6 +280,7 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<Dovecot> 
     port,
     dir,
     lmtpSocket: path.join(dir, "run", "lmtp"),
+    authSocket: path.join(dir, "run", "auth-postfix"),
     addUser,
     doveadm,
     stop,

@@ -11,6 +11,10 @@ export interface ReceivedMessage {
   receivedAt: Date;
   /** false when the sink dropped the connection instead of answering 250 (see dropAfter). */
   acknowledged: boolean;
+  /** the session was encrypted (STARTTLS or implicit TLS) when the message came */
+  secure: boolean;
+  /** the user the session authenticated as, if it did */
+  user: string | undefined;
 }
 
 export type SmtpStage = "mail" | "rcpt" | "data";
@@ -22,6 +26,13 @@ export interface SmtpSinkOptions {
   /** false keeps no messages, only `count`, `duplicates` and Message-IDs (benchmarks). Default true. */
   keepMessages?: boolean;
   port?: number;
+  /**
+   * TLS with this key and certificate (PEM): STARTTLS is offered (RFC 3207),
+   * or, with `secure`, the whole session is TLS from the first byte (RFC 8314).
+   */
+  tls?: { key: string | Buffer; cert: string | Buffer; secure?: boolean };
+  /** AUTH required (PLAIN and LOGIN, over TLS only): MAIL FROM before it is refused with 530 */
+  auth?: { user: string; pass: string };
 }
 
 export interface SmtpSink {
@@ -32,6 +43,11 @@ export interface SmtpSink {
   readonly count: number;
   /** Accepted messages whose Message-ID had been seen before: double sends. */
   readonly duplicates: number;
+  /** AUTH attempts refused for a wrong user or password */
+  readonly authFailures: number;
+  /** TCP connections accepted so far, and the most open at once */
+  readonly connections: number;
+  readonly maxOpenConnections: number;
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedMessage[]>;
   refuse(rule: RefuseRule | undefined): void;
   /** Destroys the next n connections as soon as they are accepted, before the greeting. */
@@ -64,6 +80,9 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
   const sockets = new Map<number, net.Socket>();
   let count = 0;
   let duplicates = 0;
+  let authFailures = 0;
+  let connections = 0;
+  let maxOpen = 0;
   let rule: RefuseRule | undefined;
   let connectionsToDrop = 0;
   let acceptBeforeDrop: number | undefined;
@@ -84,20 +103,39 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
     if (keepMessages) {
       const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : "";
       const to = session.envelope.rcptTo.map((rcpt) => rcpt.address);
-      messages.push({ from, to, raw, messageId, receivedAt: new Date(), acknowledged });
+      const user = typeof session.user === "string" ? session.user : undefined;
+      messages.push({
+        from,
+        to,
+        raw,
+        messageId,
+        receivedAt: new Date(),
+        acknowledged,
+        secure: session.secure,
+        user,
+      });
     }
     for (const wake of waiters) wake();
   };
 
   const server = new SMTPServer({
     logger: false,
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
+    authOptional: !opts.auth,
+    authMethods: ["PLAIN", "LOGIN"],
+    ...(opts.tls
+      ? { key: opts.tls.key, cert: opts.tls.cert, secure: opts.tls.secure ?? false }
+      : { disabledCommands: ["STARTTLS"] }),
     // There is no DNS on these machines: a reverse lookup per connection only adds delay.
     disableReverseLookup: true,
     size: 200 * 1024 * 1024,
     closeTimeout: 1000,
-    onAuth: (auth, _session, callback) => callback(null, { user: auth.username }),
+    onAuth: (auth, _session, callback) => {
+      if (opts.auth && (auth.username !== opts.auth.user || auth.password !== opts.auth.pass)) {
+        authFailures++;
+        return callback(Object.assign(new Error("Invalid credentials"), { responseCode: 535 }));
+      }
+      callback(null, { user: auth.username });
+    },
     onMailFrom: (address, _session, callback) => callback(check("mail", address.address)),
     onRcptTo: (address, _session, callback) => callback(check("rcpt", address.address)),
     onData: (stream, session, callback) => {
@@ -126,6 +164,8 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
     }
     const port = socket.remotePort ?? 0;
     sockets.set(port, socket);
+    connections++;
+    maxOpen = Math.max(maxOpen, sockets.size);
     socket.once("close", () => sockets.delete(port));
   });
 
@@ -144,6 +184,15 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
     },
     get duplicates() {
       return duplicates;
+    },
+    get authFailures() {
+      return authFailures;
+    },
+    get connections() {
+      return connections;
+    },
+    get maxOpenConnections() {
+      return maxOpen;
     },
     waitFor(target, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {
@@ -179,6 +228,9 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
       seenIds.clear();
       count = 0;
       duplicates = 0;
+      authFailures = 0;
+      connections = 0;
+      maxOpen = sockets.size;
     },
     close() {
       for (const socket of sockets.values()) socket.destroy();
