@@ -30,8 +30,12 @@ export function register(program: Command): void {
       "the bare unsubscribe address(es) (default: UNSUBSCRIBE_ADDRESS, else any unsubscribe@)",
     )
     .option("--own-address <address...>", "our own addresses, never a bounced recipient")
+    .option("--details", "add a details object: token, original Message-ID, diagnostics, reasons")
     .action(
-      async (files: string[], opts: { unsubscribeAddress?: string[]; ownAddress?: string[] }) => {
+      async (
+        files: string[],
+        opts: { unsubscribeAddress?: string[]; ownAddress?: string[]; details?: boolean },
+      ) => {
         let unreadable = 0;
         for (const file of files) {
           const line = await classifyFile(file, opts);
@@ -57,7 +61,7 @@ interface Line {
 
 async function classifyFile(
   file: string,
-  opts: { unsubscribeAddress?: string[]; ownAddress?: string[] },
+  opts: { unsubscribeAddress?: string[]; ownAddress?: string[]; details?: boolean },
 ): Promise<Line> {
   let raw: Buffer;
   try {
@@ -83,36 +87,24 @@ async function classifyFile(
     unsubscribeAddresses,
     ownAddresses: opts.ownAddress ?? [],
   });
-  switch (result.kind) {
-    case "bounce":
-      return {
-        file,
-        kind: "bounce",
-        recipients: result.recipients.map(({ address, status, action, verdict }) => ({
-          address,
-          status,
-          action,
-          verdict,
-        })),
-        originalMessageId: result.originalMessageId,
-      };
-    case "reply":
-      return { file, kind: "reply", text: result.text, removed: result.removed };
-    case "unsubscribe":
-      return { file, kind: "unsubscribe", token: result.token };
-    case "complaint":
-      return {
-        file,
-        kind: "complaint",
-        address: result.address,
-        feedbackType: result.feedbackType,
-        originalMessageId: result.originalMessageId,
-      };
-    case "auto_reply":
-    case "other":
-    case "unparseable":
-      return { file, kind: result.kind, reason: result.reason };
+  // The issue fixes the fields: file and kind always, recipients for bounces, text and
+  // removed for replies, reason for unparseable. --details adds the rest of what the
+  // classifier found (token, original Message-ID, diagnostics, reasons).
+  const line: Line = { file, kind: result.kind };
+  if (result.kind === "bounce")
+    line.recipients = result.recipients.map(({ address, status, action, verdict }) => ({
+      address,
+      status,
+      action,
+      verdict,
+    }));
+  if (result.kind === "reply") Object.assign(line, { text: result.text, removed: result.removed });
+  if (result.kind === "unparseable") line.reason = result.reason;
+  if (opts.details) {
+    const { kind: _kind, ...rest } = result;
+    line.details = rest;
   }
+  return line;
 }
 
 /** Without configuration: every recipient `unsubscribe@d` or `unsubscribe+x@d` names base `unsubscribe@d`. */
