@@ -8,6 +8,7 @@ import { cleanupMailbox } from "../../src/mailboxes/cleanup-mailbox.ts";
 import { updateEmployee } from "../../src/mailboxes/update-employee.ts";
 import { systemClock } from "../../src/types.ts";
 import { startDovecot, type Dovecot } from "../support/dovecot.ts";
+import { testConfig } from "../support/app-config.ts";
 import { startProxy } from "../support/tcp-proxy.ts";
 import { daysAgo, openCleanupWorld, type CleanupWorld } from "./mailbox-cleanup-fixture.ts";
 
@@ -151,6 +152,26 @@ describe("cleanup", () => {
     // a second run finds nothing more
     const again = await cleanupMailbox(world.deps(), pat.id, { actor: "test" });
     expect(again.report.totals.deleted).toBe(0);
+  }, 60_000);
+
+  it("in trash mode moves the selection to Trash and expunges exactly those there; the rest of Trash stays", async () => {
+    const rob = await world.employee(dovecot, "rob");
+    await world.seed(dovecot, rob.address, "INBOX", [
+      { subject: "old inbox 1", date: daysAgo(700) },
+      { subject: "old inbox 2", date: daysAgo(700) },
+      { subject: "young inbox", date: daysAgo(7) },
+    ]);
+    await world.seed(dovecot, rob.address, "Trash", [
+      { subject: "recently binned", date: daysAgo(2), flags: ["\\Deleted"] },
+      { subject: "binned last week", date: daysAgo(9) },
+    ]);
+    const config = testConfig({ DATABASE_URL: world.database.url, CLEANUP_DELETE_MODE: "trash" });
+    const { report } = await cleanupMailbox(world.deps({ config }), rob.id, { actor: "test" });
+    expect(report).toMatchObject({ deleteMode: "trash", totals: { deleted: 2 } });
+    expect(subjects(await world.read(dovecot, rob.address, "INBOX"))).toEqual(["young inbox"]);
+    const trash = await world.read(dovecot, rob.address, "Trash");
+    expect(subjects(trash)).toEqual(["binned last week", "recently binned"]);
+    expect(trash.find((m) => m.subject === "recently binned")!.flags).toContain("\\Deleted");
   }, 60_000);
 
   it("refuses a server without UIDPLUS and deletes nothing", async () => {
