@@ -6,6 +6,7 @@ import type { LegalBasis } from "../generated/prisma/client.ts";
 import { recordAudit } from "../privacy/record-audit.ts";
 import type { Clock, Db, Logger } from "../types.ts";
 import { mapColumns, parseContactRow } from "./contact-row.ts";
+import { fieldProblem } from "./field-limits.ts";
 import { findListBySlug } from "./find-list-by-slug.ts";
 import { parseCsv } from "./parse-csv.ts";
 import {
@@ -65,6 +66,8 @@ export async function importContacts(
       "invalid_input",
       'consent source is empty; say where the consent was collected, such as "webinar-2026-10 signup form"',
     );
+  const sourceProblem = fieldProblem("source", source);
+  if (sourceProblem) throw new AppError("invalid_input", `consent source: ${sourceProblem}`);
   const text = await readAll(input.csv);
   const parsed = parseCsv(text);
   if (parsed.header.length === 0)

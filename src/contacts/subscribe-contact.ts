@@ -5,6 +5,7 @@ import { AppError } from "../errors.ts";
 import type { LegalBasis, Prisma } from "../generated/prisma/client.ts";
 import { recordAudit } from "../privacy/record-audit.ts";
 import type { Clock, Db } from "../types.ts";
+import { fieldProblem } from "./field-limits.ts";
 import { findListBySlug } from "./find-list-by-slug.ts";
 import { requireEmail, upsertContact } from "./upsert-contact.ts";
 
@@ -37,6 +38,8 @@ export async function subscribeContact(
       "invalid_input",
       'source is empty; say where the consent was given, such as "paper form, trade fair 2026-10"',
     );
+  const sourceProblem = fieldProblem("source", source);
+  if (sourceProblem) throw new AppError("invalid_input", sourceProblem);
   const list = await findListBySlug(deps.db, input.list);
   if (await isSuppressed(deps.db, deps.config.suppressionKey, email)) {
     throw new AppError(

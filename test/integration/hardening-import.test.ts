@@ -110,6 +110,22 @@ describe("field limits on the admin API", () => {
       body: JSON.stringify({ email: "api\u0000@example.test", list: "news", source: "phone" }),
     });
     expect(nul.status).toBe(400);
+    const longSource = await fetch(`${t.url}/api/subscriptions`, {
+      method: "POST",
+      headers: auth,
+      body: JSON.stringify({ email: "api@example.test", list: "news", source: "s".repeat(501) }),
+    });
+    expect(longSource.status).toBe(400);
+    expect(JSON.stringify(await longSource.json())).toContain("source is 501 characters long");
+    const longImport = await fetch(
+      `${t.url}/api/contacts/import?list=news&consentSource=${"s".repeat(501)}`,
+      {
+        method: "POST",
+        headers: { ...auth, "content-type": "text/csv" },
+        body: csv(["api2@example.test,A,,yes"]),
+      },
+    );
+    expect(longImport.status).toBe(400);
     expect(await t.db.contact.count({ where: { email: { startsWith: "api" } } })).toBe(0);
   });
 });
