@@ -148,6 +148,7 @@ interface RawRow {
   last_contact_at: string | null;
   customer_status: CustomerStatus;
   customer_ended_at: string | null;
+  last_dialogue_at: string | null;
   subs: Array<{ status: SubscriptionStatus; requested_at: string; unsubscribed_at: string | null }>;
 }
 
@@ -171,6 +172,8 @@ async function candidatePage(
              'id', c.id, 'email', c.email, 'created_at', c.created_at,
              'last_contact_at', c.last_contact_at, 'customer_status', c.customer_status,
              'customer_ended_at', c.customer_ended_at,
+             'last_dialogue_at', (SELECT max(d.received_at) FROM dialogue_records AS d
+                                   WHERE d.contact_id = c.id AND d.kind = 'reply'),
              'subs', COALESCE((SELECT json_agg(json_build_object('status', s.status,
                         'requested_at', s.requested_at, 'unsubscribed_at', s.unsubscribed_at))
                         FROM subscriptions AS s WHERE s.contact_id = c.id), '[]'::json)) AS row
@@ -179,6 +182,9 @@ async function candidatePage(
        AND c.customer_status <> 'customer'
        AND COALESCE(c.last_contact_at, c.created_at) < ${dialogue}::timestamp(3)
        AND (c.customer_ended_at IS NULL OR c.customer_ended_at < ${dialogue}::timestamp(3))
+       AND NOT EXISTS (
+         SELECT 1 FROM dialogue_records AS d
+          WHERE d.contact_id = c.id AND d.kind = 'reply' AND d.received_at >= ${dialogue}::timestamp(3))
        AND NOT EXISTS (
          SELECT 1 FROM subscriptions AS s
           WHERE s.contact_id = c.id
@@ -195,6 +201,7 @@ async function candidatePage(
       lastContactAt: r.last_contact_at === null ? null : utc(r.last_contact_at),
       customerStatus: r.customer_status,
       customerEndedAt: r.customer_ended_at === null ? null : utc(r.customer_ended_at),
+      lastDialogueAt: r.last_dialogue_at === null ? null : utc(r.last_dialogue_at),
       subscriptions: r.subs.map((s) => ({
         status: s.status,
         requestedAt: utc(s.requested_at),

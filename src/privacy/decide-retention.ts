@@ -6,9 +6,10 @@
  *
  * - subscribed: kept while subscribed to any list.
  * - customer: kept while the customer relationship is active.
- * - dialogue: kept `dialogueMonths` from the last contact (Contact.lastContactAt;
- *   a pending sign-up's request is a contact too; with none recorded, the day
- *   the contact was created).
+ * - dialogue: kept `dialogueMonths` from the last contact: Contact.lastContactAt
+ *   (contacts registered by hand, imports), the latest reply either way in the
+ *   dialogue records (the person's, or an employee's email to them), a pending
+ *   sign-up's request; with none recorded, the day the contact was created.
  * - unsubscribed: kept `unsubscribedMonths` from the latest unsubscribe.
  * When a customer relationship has ended, the dialogue and unsubscribed
  * clocks run from no earlier than its end date.
@@ -24,6 +25,8 @@ export interface RetentionPolicy {
 export interface RetentionFacts {
   createdAt: Date;
   lastContactAt: Date | null;
+  /** the latest dialogue record of kind reply (received from them or sent to them) */
+  lastDialogueAt?: Date | null;
   customerStatus: CustomerStatus;
   customerEndedAt: Date | null;
   subscriptions: ReadonlyArray<{
@@ -74,6 +77,7 @@ export function decideRetention(
   const ended = facts.customerEndedAt;
   const lastContact = latest([
     facts.lastContactAt ?? facts.createdAt,
+    facts.lastDialogueAt ?? null,
     ...facts.subscriptions.filter((s) => s.status === "pending").map((s) => s.requestedAt),
   ])!;
   const dialogueSince = latest([lastContact, ended])!;

@@ -61,11 +61,24 @@ export async function exportPartnerContacts(
       customerStatus: true,
       customerEndedAt: true,
       subscriptions: { select: { status: true, requestedAt: true, unsubscribedAt: true } },
+      dialogues: {
+        where: { kind: "reply" },
+        select: { receivedAt: true },
+        orderBy: { receivedAt: "desc" },
+        take: 1,
+      },
     },
     orderBy: { id: "asc" },
   });
   const ongoing = linked
-    .filter((c) => decideRetention(c, deps.config.privacy.retention, now).keep)
+    .filter(
+      (c) =>
+        decideRetention(
+          { ...c, lastDialogueAt: c.dialogues[0]?.receivedAt ?? null },
+          deps.config.privacy.retention,
+          now,
+        ).keep,
+    )
     .map((c) => c.id);
   const rows = await deps.db.contact.findMany({
     where: { id: { in: ongoing } },

@@ -52,6 +52,12 @@ export async function findContactRetention(
         },
         orderBy: { listId: "asc" },
       },
+      dialogues: {
+        where: { kind: "reply" },
+        select: { receivedAt: true },
+        orderBy: { receivedAt: "desc" },
+        take: 1,
+      },
       events: {
         select: { via: true, occurredAt: true, actor: true },
         orderBy: { occurredAt: "desc" },
@@ -63,8 +69,12 @@ export async function findContactRetention(
     const what = "email" in which ? `"${which.email}"` : `id ${which.id}`;
     throw new AppError("not_found", `no contact with ${what} is on file`);
   }
-  const decision = decideRetention(c, deps.config.privacy.retention, deps.clock.now());
-  const { subscriptions, events, ...contact } = c;
+  const { subscriptions, events, dialogues, ...contact } = c;
+  const decision = decideRetention(
+    { ...c, lastDialogueAt: dialogues[0]?.receivedAt ?? null },
+    deps.config.privacy.retention,
+    deps.clock.now(),
+  );
   return {
     contact,
     subscriptions: subscriptions.map(({ list, ...s }) => ({ list: list.slug, ...s })),

@@ -50,6 +50,8 @@ const situations: Situation[] = [
     subs: [["news", "unsubscribed", "2024-02-01"]],
   },
   { key: "touched" },
+  // A reply recorded by the inbox moves the clock as a contact registered by hand does.
+  { key: "replied" },
 ];
 const ids = new Map<string, number>();
 const emailOf = (key: string) => `${key}@retention.example.test`;
@@ -101,6 +103,14 @@ beforeAll(async () => {
   }
   // A call registered by hand moves the dialogue clock of "touched".
   now = noon("2025-12-01");
+  await app.db.dialogueRecord.create({
+    data: {
+      contactId: ids.get("replied")!,
+      kind: "reply",
+      subject: "Re: offer",
+      receivedAt: noon("2025-08-01"),
+    },
+  });
   await touchContact(app, {
     email: emailOf("touched"),
     via: "phone",
@@ -142,6 +152,8 @@ describe("retention over time", () => {
       // both clocks run from the end date and tie; the first rule listed is named
       rule: "dialogue",
     },
+    { day: at("2027-07-31"), erased: [] },
+    { day: at("2027-08-01"), erased: ["replied"], rule: "dialogue" },
     { day: at("2027-11-30"), erased: [] },
     { day: at("2027-12-01"), erased: ["touched"], rule: "dialogue" },
     { day: at("2040-01-01"), erased: [] },

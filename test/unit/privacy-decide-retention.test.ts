@@ -94,6 +94,20 @@ describe("decideRetention", () => {
     expect(decideRetention(ended, policy, d("2027-06-15")).keep).toBe(false);
   });
 
+  it("a reply in the dialogue records is a contact: it moves the dialogue clock", () => {
+    const r = decideRetention(
+      { ...base, lastDialogueAt: d("2025-09-09") },
+      policy,
+      d("2026-06-01"),
+    );
+    expect(r).toMatchObject({
+      keep: true,
+      rule: "dialogue",
+      since: d("2025-09-09"),
+      until: d("2027-09-09"),
+    });
+  });
+
   it("a pending sign-up is a contact: it moves the dialogue clock", () => {
     const r = decideRetention(
       { ...base, subscriptions: [sub("pending", "2025-05-01")] },
