@@ -76,6 +76,10 @@ if (isRoot && !existsSync("/usr/sbin/postfix") && !existsSync("/usr/sbin/policy-
 }
 ensurePackage("dovecot-lmtp", "dovecot-lmtpd", () => existsSync("/usr/lib/dovecot/lmtp"));
 ensurePackage("postfix", "postfix", () => existsSync("/usr/sbin/postfix"));
+// The transport end-to-end test: OpenDKIM as Postfix's milter checks our signatures;
+// openssl makes the test CA and certificate for STARTTLS and smtps.
+ensurePackage("opendkim", "opendkim", () => existsSync("/usr/sbin/opendkim"));
+ensurePackage("openssl", "openssl", () => existsSync("/usr/bin/openssl"));
 ensurePackage("chromium", "chromium", () => existsSync("/usr/bin/chromium"));
 // Debian's interpreter, not whatever `python3` is first on PATH (pyenv hides the apt module).
 ensurePackage(
