@@ -52,16 +52,19 @@ export async function eraseContacts(
     async (tx) => {
       await tx.$executeRaw`SELECT set_config('mailsteward.erasure', 'on', true)`;
       const ids = input.erasures.map((e) => e.contactId);
-      const rows = await tx.$queryRaw<{ id: number; email: string }[]>`
-        SELECT id, email FROM contacts WHERE id = ANY(${ids}::int[]) ORDER BY id FOR UPDATE`;
-      if (rows.length === 0) return [];
-      const found = rows.map((r) => r.id);
+      // Tables whose foreign key would refuse or null the delete (or that have none) first,
+      // by the ids asked for; then the contacts themselves, which says who was really there
+      // (a concurrent erasure of the same person waits on the row lock and finds nothing).
       for (const t of tables) {
         await tx.$executeRawUnsafe(
           `DELETE FROM ${t.table} WHERE ${t.column} = ANY($1::int[])`,
-          found,
+          ids,
         );
       }
+      const rows = await tx.$queryRaw<{ id: number; email: string }[]>`
+        DELETE FROM contacts WHERE id = ANY(${ids}::int[]) RETURNING id, email`;
+      if (rows.length === 0) return [];
+      rows.sort((x, y) => x.id - y.id);
       const emails = rows.map((r) => r.email);
       for (const a of addressColumns) {
         await tx.$executeRawUnsafe(
@@ -74,7 +77,6 @@ export async function eraseContacts(
           emails,
         );
       }
-      await tx.$executeRaw`DELETE FROM contacts WHERE id = ANY(${found}::int[])`;
       const erased = rows.map((r) => ({
         contactId: r.id,
         addressHash: hashAddress(deps.config.suppressionKey, r.email),
