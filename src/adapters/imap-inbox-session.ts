@@ -157,11 +157,11 @@ export async function openImapInboxSession(
     async close() {
       if (closed) return;
       closed = true;
-      try {
-        await Promise.race([client.logout(), new Promise((r) => setTimeout(r, 2000))]);
-      } catch {
-        // the connection is going anyway
-      }
+      // LOGOUT may be answered after the timeout, or refused: never an unhandled rejection
+      const bye = client.logout().catch(() => {});
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([bye, new Promise((r) => (timer = setTimeout(r, 2000)))]);
+      clearTimeout(timer);
       client.close();
     },
   };

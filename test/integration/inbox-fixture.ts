@@ -207,14 +207,26 @@ export async function appendAll(
   folder: string,
   messages: Buffer[],
 ): Promise<void> {
-  const client = new ImapFlow({
-    host: imap.host,
-    port: imap.port,
-    secure: false,
-    auth: { user: imap.user, pass: imap.password },
-    logger: false,
-  });
-  await client.connect();
+  // Dovecot re-reads the passwd-file when it sees it changed, which can lag a
+  // user added a moment ago: a fresh user's first login is retried briefly.
+  let client: ImapFlow;
+  for (let attempt = 1; ; attempt++) {
+    client = new ImapFlow({
+      host: imap.host,
+      port: imap.port,
+      secure: false,
+      auth: { user: imap.user, pass: imap.password },
+      logger: false,
+    });
+    try {
+      await client.connect();
+      break;
+    } catch (error) {
+      if (!(error as { authenticationFailed?: boolean }).authenticationFailed || attempt >= 20)
+        throw error;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
   try {
     for (const m of messages) {
       await client.append(folder, m).catch((error: { responseText?: string; message: string }) => {
