@@ -312,67 +312,79 @@ class WireSession implements HandoverSession {
       state.error ??= error;
     };
     const seen = new Set<number>();
+    // A UID the FETCH did not answer is asked for once more before it counts
+    // as gone: in the benchmark (heavy load, 11 ms proxy) a few UIDs that the
+    // folder still held were missing from a UID FETCH's answers; the cause is
+    // not known yet. One more round trip beats a false "vanished".
+    const pass = (list: CopyItem[]) => [...batches(list)];
+    const passes = [pass(items)];
     try {
-      for (const batch of batches(items)) {
-        if (state.error) break;
-        while (state.inFlight >= (multi ? MAX_BATCHES_IN_FLIGHT : MAX_IN_FLIGHT)) {
-          await new Promise<void>((resolve) => (slotFreed = resolve));
+      for (let p = 0; p < passes.length; p++) {
+        for (const batch of passes[p]!) {
           if (state.error) break;
-        }
-        const byUid = new Map(batch.map((i) => [i.uid, i]));
-        const order: Array<{ uid: number; size: number }> = [];
-        let open: ReturnType<ImapWire["startRawCommand"]> | undefined;
-        this.wire.literalHook = (head, size) => {
-          const uid = Number(/UID (\d+)/i.exec(head)?.[1]);
-          const item = byUid.get(uid);
-          if (!item || !/BODY\[\]\s*$/i.test(head) || state.error || seen.has(uid))
-            return undefined;
-          seen.add(uid);
-          order.push({ uid, size });
-          // \Recent cannot be set by a client; \Deleted at the target would be
-          // expunged by the successor's client the next time it closes the folder.
-          const flags = item.flags.filter((f) => !/^\\(Recent|Deleted)$/i.test(f));
-          const meta = `(${flags.join(" ")}) ${quote(item.internalDate)}`;
-          if (multi) {
-            open ??= dst.startRawCommand(`APPEND ${quote(targetPath)}`);
-            const command = open;
-            command.write(` ${meta} {${size}+}\r\n`);
-            return streamInto((chunk) => command.write(chunk), dst, on.bytes);
+          while (state.inFlight >= (multi ? MAX_BATCHES_IN_FLIGHT : MAX_IN_FLIGHT)) {
+            await new Promise<void>((resolve) => (slotFreed = resolve));
+            if (state.error) break;
           }
-          const single = dst.commandWithLiteral(`APPEND ${quote(targetPath)} ${meta}`, size);
-          track(single.answer, [{ uid, size }]);
-          return streamInto((chunk) => single.sink.write(chunk), dst, on.bytes, single.sink);
-        };
-        const track = (answer: Promise<Tagged>, copied: Array<{ uid: number; size: number }>) => {
-          state.inFlight++;
-          const settled = answer.then(
-            (tagged) => {
-              freeSlot();
-              const uids = appendUids(tagged);
-              if (tagged.status !== "OK" || !uids || uids.targetUids.length !== copied.length) {
-                fail(refusal(tagged, uids !== undefined));
-                return;
-              }
-              copied.forEach((m, i) =>
-                on.copied({
-                  ...m,
-                  targetUid: uids.targetUids[i]!,
-                  targetUidValidity: uids.uidValidity,
-                }),
-              );
-            },
-            (error: Error) => {
-              freeSlot();
-              fail(error);
-            },
-          );
-          appends.push(settled);
-        };
-        await this.wire.ok(`UID FETCH ${uidSet(batch.map((i) => i.uid))} (UID BODY.PEEK[])`);
-        const command = open as ReturnType<ImapWire["startRawCommand"]> | undefined;
-        if (command) {
-          command.end();
-          track(command.answer, order);
+          const byUid = new Map(batch.map((i) => [i.uid, i]));
+          const order: Array<{ uid: number; size: number }> = [];
+          let open: ReturnType<ImapWire["startRawCommand"]> | undefined;
+          this.wire.literalHook = (head, size) => {
+            const uid = Number(/UID (\d+)/i.exec(head)?.[1]);
+            const item = byUid.get(uid);
+            if (!item || !/BODY\[\]\s*$/i.test(head) || state.error || seen.has(uid))
+              return undefined;
+            seen.add(uid);
+            order.push({ uid, size });
+            // \Recent cannot be set by a client; \Deleted at the target would be
+            // expunged by the successor's client the next time it closes the folder.
+            const flags = item.flags.filter((f) => !/^\\(Recent|Deleted)$/i.test(f));
+            const meta = `(${flags.join(" ")}) ${quote(item.internalDate)}`;
+            if (multi) {
+              open ??= dst.startRawCommand(`APPEND ${quote(targetPath)}`);
+              const command = open;
+              command.write(` ${meta} {${size}+}\r\n`);
+              return streamInto((chunk) => command.write(chunk), dst, on.bytes);
+            }
+            const single = dst.commandWithLiteral(`APPEND ${quote(targetPath)} ${meta}`, size);
+            track(single.answer, [{ uid, size }]);
+            return streamInto((chunk) => single.sink.write(chunk), dst, on.bytes, single.sink);
+          };
+          const track = (answer: Promise<Tagged>, copied: Array<{ uid: number; size: number }>) => {
+            state.inFlight++;
+            const settled = answer.then(
+              (tagged) => {
+                freeSlot();
+                const uids = appendUids(tagged);
+                if (tagged.status !== "OK" || !uids || uids.targetUids.length !== copied.length) {
+                  fail(refusal(tagged, uids !== undefined));
+                  return;
+                }
+                copied.forEach((m, i) =>
+                  on.copied({
+                    ...m,
+                    targetUid: uids.targetUids[i]!,
+                    targetUidValidity: uids.uidValidity,
+                  }),
+                );
+              },
+              (error: Error) => {
+                freeSlot();
+                fail(error);
+              },
+            );
+            appends.push(settled);
+          };
+          await this.wire.ok(`UID FETCH ${uidSet(batch.map((i) => i.uid))} (UID BODY.PEEK[])`);
+          const command = open as ReturnType<ImapWire["startRawCommand"]> | undefined;
+          if (command) {
+            command.end();
+            track(command.answer, order);
+          }
+        }
+        if (p === 0 && !state.error) {
+          const unseen = items.filter((i) => !seen.has(i.uid));
+          if (unseen.length > 0) passes.push(pass(unseen));
         }
       }
     } catch (error) {
