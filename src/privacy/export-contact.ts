@@ -10,6 +10,8 @@ type Row = Record<string, unknown>;
 export interface ContactExport {
   format: "mailsteward-contact-export/1";
   generatedAt: string;
+  /** every timestamp below without a zone is UTC (the database keeps UTC in timestamp(3)) */
+  timestamps: "UTC";
   request: { reference: string; kind: "export"; verificationMethod: string };
   contact: Row;
   subscriptions: Row[];
@@ -76,6 +78,7 @@ export async function exportContact(
   const doc: ContactExport = {
     format: "mailsteward-contact-export/1",
     generatedAt: now.toISOString(),
+    timestamps: "UTC",
     request: {
       reference: request.reference,
       kind: "export",
