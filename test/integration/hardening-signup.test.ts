@@ -495,8 +495,11 @@ describe("timing", () => {
     console.log(
       `sign-up answer median: subscribed ${median(timings.subscribed).toFixed(1)} ms, new ${median(timings.fresh).toFixed(1)} ms`,
     );
-    expect(gap).toBeLessThan(8);
+    // The old code answered a subscribed address 3-4 times faster than a new one; allow noise.
+    expect(gap).toBeLessThan(
+      Math.max(8, 0.15 * Math.max(median(timings.subscribed), median(timings.fresh))),
+    );
     // Both kinds were recorded the same way, none processed yet.
     expect(await t.db.subscriptionRequest.count({ where: { status: "received" } })).toBe(24);
-  });
+  }, 120_000);
 });

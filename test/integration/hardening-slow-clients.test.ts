@@ -16,14 +16,14 @@ import {
 
 let t: TestServer;
 let ids: number[];
-const REQUEST_TIMEOUT_S = 5;
+const REQUEST_TIMEOUT_S = 8;
 const PER_IP = 40;
 
 beforeAll(async () => {
   t = await startTestServer({
     env: {
       HTTP_REQUEST_TIMEOUT_SECONDS: String(REQUEST_TIMEOUT_S),
-      HTTP_HEADERS_TIMEOUT_SECONDS: "4",
+      HTTP_HEADERS_TIMEOUT_SECONDS: "6",
       HTTP_MAX_CONNECTIONS_PER_IP: String(PER_IP),
     },
   });
@@ -108,20 +108,27 @@ describe("a slow-client flood", () => {
     expect(latencies[5]).toBeLessThan(500);
     expect(latencies[9]).toBeLessThan(5000);
 
-    // The request timeout frees every slow socket: none is left long after it.
-    // Generous: on a loaded 2-core machine the server takes seconds to time out 1,200 sockets.
+    // The request timeout frees every slow socket the server holds. Counted on the server: with
+    // 1,600 connects at once a few can sit completed in the client's kernel while the server's
+    // accept queue overflowed; those never reached the server and hold none of its descriptors.
+    const serverConnections = () =>
+      new Promise<number>((resolve, reject) =>
+        t.server.server.getConnections((error, count) => (error ? reject(error) : resolve(count))),
+      );
     const deadline = floodReady + (REQUEST_TIMEOUT_S + 15) * 1000;
-    while (
-      performance.now() < deadline &&
-      [...flood, ...greedy].some((s) => s.closedAt === undefined)
-    )
+    let held = await serverConnections();
+    expect(held).toBeGreaterThan(1000);
+    while (performance.now() < deadline && held > 0) {
       await new Promise((r) => setTimeout(r, 200));
-    const stillOpen = [...flood, ...greedy].filter((s) => s.closedAt === undefined).length;
-    const lastClose = Math.max(...flood.map((s) => s.closedAt ?? Infinity));
+      held = await serverConnections();
+    }
+    const freedAt = performance.now();
+    const clientOpen = [...flood, ...greedy].filter((s) => s.closedAt === undefined).length;
     console.log(
-      `flood opened in ${((floodReady - started) / 1000).toFixed(1)} s; its last socket closed by the server ${((lastClose - floodReady) / 1000).toFixed(1)} s after that (request timeout ${REQUEST_TIMEOUT_S} s)`,
+      `flood opened in ${((floodReady - started) / 1000).toFixed(1)} s; the server held none of its sockets ${((freedAt - floodReady) / 1000).toFixed(1)} s after that (request timeout ${REQUEST_TIMEOUT_S} s); ${clientOpen} client sockets never reached the server`,
     );
-    expect(stillOpen).toBe(0);
+    expect(held).toBe(0);
+    expect(clientOpen).toBeLessThan(50);
     for (const s of [...flood, ...greedy]) s.socket.destroy();
     const health = await fetch(`${t.url}/health`);
     expect(health.status).toBe(200);
