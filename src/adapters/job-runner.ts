@@ -68,6 +68,16 @@ export function createJobRunner(opts: JobRunnerOptions): JobRunner {
     },
     async ensure(name, data) {
       assertKnown(name);
+      // A run that ended leaves its row behind with neither a lock nor a next run when
+      // it failed, or when it finished while another worker's run of the same row was
+      // live (Agenda gave the first one up after a stall and the second picked the row
+      // up; the first one's completion then clears the lock under the second). Such a
+      // row is never run again, and insertOnly below would see it and queue nothing:
+      // the mailbox would have no watcher until someone deleted it by hand. Replace it.
+      const { jobs } = await agenda.queryJobs({ name });
+      for (const j of jobs)
+        if (matchesData(j.data, data) && !j.lockedAt && !j.nextRunAt)
+          await agenda.cancel({ id: String(j._id) });
       const unique = Object.fromEntries(Object.entries(data).map(([k, v]) => [`data.${k}`, v]));
       await agenda
         .create(name, data)
@@ -78,16 +88,18 @@ export function createJobRunner(opts: JobRunnerOptions): JobRunner {
     async cancel(name, data) {
       assertKnown(name);
       const { jobs } = await agenda.queryJobs({ name });
-      const matching = jobs.filter((j) =>
-        Object.entries(data).every(
-          ([k, v]) => (j.data as Record<string, unknown> | undefined)?.[k] === v,
-        ),
-      );
+      const matching = jobs.filter((j) => matchesData(j.data, data));
       let removed = 0;
       for (const j of matching) removed += await agenda.cancel({ id: String(j._id) });
       return removed;
     },
   };
+
+  function matchesData(jobData: unknown, data: Record<string, unknown>): boolean {
+    return Object.entries(data).every(
+      ([k, v]) => (jobData as Record<string, unknown> | undefined)?.[k] === v,
+    );
+  }
 
   function assertKnown(name: string): void {
     if (!known.has(name))

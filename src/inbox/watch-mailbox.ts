@@ -69,14 +69,28 @@ export async function watchMailbox(deps: WatchDeps, key: string): Promise<void> 
   const live = { ...deps, touch };
   try {
     while (!deps.signal.aborted && !cancelled) {
-      if (
-        !(await claimWatch(deps.db, {
+      // A claim the database does not answer (a pool timeout under load, a restart) is
+      // retried like a lost connection: thrown out of here it would fail the job, and a
+      // failed run's row is never run again, so the mailbox would lose its watcher.
+      const claimed = await claimWatch(deps.db, {
+        mailbox: key,
+        watcher,
+        now: deps.clock.now(),
+        staleMs: lifetime,
+      }).catch((error: unknown) => error as Error);
+      if (claimed instanceof Error) {
+        failures++;
+        deps.log.warn("inbox watcher could not claim its mailbox; retrying", {
           mailbox: key,
-          watcher,
-          now: deps.clock.now(),
-          staleMs: lifetime,
-        }))
-      ) {
+          error: describe(claimed),
+          attempt: failures,
+        });
+        await touch().catch(() => {});
+        const backoff = Math.min(lifetime / 2, 500 * 2 ** Math.min(failures - 1, 10));
+        await sleep(backoff * (0.75 + Math.random() * 0.5), deps.signal);
+        continue;
+      }
+      if (!claimed) {
         // another worker is watching: stand by, take over when its heartbeat goes stale
         await touch().catch(() => {});
         await sleep(Math.min(waitMs, lifetime / 2), deps.signal);
