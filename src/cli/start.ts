@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { start } from "../main.ts";
 
 export function register(program: Command): void {
   program
@@ -8,6 +7,7 @@ export function register(program: Command): void {
     .option("--no-worker", "web server only: do not run jobs")
     .option("--no-http", "worker only: no web server")
     .action(async (opts: { worker: boolean; http: boolean }) => {
+      const { start } = await import("../main.ts");
       const running = await start({
         purpose: "mailsteward start",
         worker: opts.worker,

@@ -1,4 +1,4 @@
-import { openApp, type App } from "../main.ts";
+import type { App } from "../main.ts";
 
 /**
  * Opens the application for one CLI command (no worker, no web server), runs
@@ -6,6 +6,9 @@ import { openApp, type App } from "../main.ts";
  * holds the data directory, with a message that says what to do.
  */
 export async function withApp<T>(command: string, fn: (app: App) => Promise<T>): Promise<T> {
+  // Loaded here, not at the top: the whole application (database, jobs, HTTP, MJML, IMAP) is
+  // seconds of start-up that `--help` and the commands that need no database should not pay.
+  const { openApp } = await import("../main.ts");
   const app = await openApp({ purpose: `mailsteward ${command}` });
   try {
     return await fn(app);
