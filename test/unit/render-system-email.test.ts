@@ -58,7 +58,8 @@ describe("renderSystemEmail confirm-subscription", () => {
       renderSystemEmail(templatesDir, "welcome" as "confirm-subscription", fields),
     ).rejects.toMatchObject({
       code: "not_found",
-      message: 'unknown system template "welcome"; known system templates: confirm-subscription',
+      message:
+        'unknown system template "welcome"; known system templates: cleanup-review, confirm-subscription',
     });
   });
 });
