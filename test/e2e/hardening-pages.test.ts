@@ -4,11 +4,9 @@
 // Origin) work; re-joining from the preference centre asks for a fresh
 // confirmation instead of subscribing at once.
 import http from "node:http";
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
-import { chromium, type BrowserContext } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, type TestBrowser } from "../support/browser.ts";
 import {
   seedSubscribers,
   startTestServer,
@@ -20,7 +18,7 @@ import {
 let t: TestServer;
 let ids: number[];
 let browser: BrowserContext;
-let profile: string;
+let launched: TestBrowser | undefined;
 let evil: http.Server;
 let evilUrl = "";
 let evilTarget = "";
@@ -38,25 +36,12 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => evil.listen(0, "127.0.0.1", resolve));
   const address = evil.address();
   evilUrl = `http://localhost:${typeof address === "object" && address ? address.port : 0}/`;
-  profile = await mkdtemp(path.join(os.tmpdir(), "mailsteward-chromium-"));
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  launched = await launchBrowser();
+  browser = launched.context;
 });
 
 afterAll(async () => {
-  await browser?.close();
-  if (profile) await rm(profile, { recursive: true, force: true });
+  await launched?.close();
   await new Promise((resolve) => evil?.close(resolve));
   await t?.close();
 });

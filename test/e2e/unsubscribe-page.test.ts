@@ -1,10 +1,10 @@
 // A real browser (Debian's Chromium via playwright-core) against the real
 // server on loopback: what a subscriber sees and clicks.
-import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type BrowserContext } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, type TestBrowser } from "../support/browser.ts";
 import {
   ledgerCounts,
   seedSubscribers,
@@ -17,7 +17,7 @@ import {
 let t: TestServer;
 let ids: number[];
 let browser: BrowserContext;
-let profile: string;
+let launched: TestBrowser | undefined;
 /** Screenshots are kept here for a person to look at; the path is printed. */
 const shots = path.join(os.tmpdir(), "mailsteward-e2e");
 
@@ -31,26 +31,12 @@ beforeAll(async () => {
     where: { slug: "news" },
     data: { name: "Company News", description: "Monthly, what we built and why" },
   });
-  profile = await mkdtemp(path.join(os.tmpdir(), "mailsteward-chromium-"));
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-    viewport: { width: 900, height: 1000 },
-  });
+  launched = await launchBrowser();
+  browser = launched.context;
 });
 
 afterAll(async () => {
-  await browser?.close();
-  if (profile) await rm(profile, { recursive: true, force: true });
+  await launched?.close();
   await t?.close();
 });
 

@@ -1,11 +1,11 @@
 // "Delete my data" in the preference centre, in a real browser (Debian's
 // Chromium via playwright-core) against the real server: opening the page
 // changes nothing; confirming erases the person from every table.
-import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type BrowserContext } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, type TestBrowser } from "../support/browser.ts";
 import { hashAddress } from "../../src/consent/address-hash.ts";
 import { findEverywhere } from "../integration/find-everywhere.ts";
 import {
@@ -17,31 +17,17 @@ import {
 
 let t: TestServer;
 let browser: BrowserContext;
-let profile: string;
+let launched: TestBrowser | undefined;
 const shots = path.join(os.tmpdir(), "mailsteward-e2e");
 
 beforeAll(async () => {
   t = await startTestServer();
-  profile = await mkdtemp(path.join(os.tmpdir(), "mailsteward-chromium-"));
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-    viewport: { width: 900, height: 1000 },
-  });
+  launched = await launchBrowser();
+  browser = launched.context;
 });
 
 afterAll(async () => {
-  await browser?.close();
-  if (profile) await rm(profile, { recursive: true, force: true });
+  await launched?.close();
   await t?.close();
 });
 
