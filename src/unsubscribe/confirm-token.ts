@@ -15,6 +15,7 @@
 import crypto from "node:crypto";
 import type { SigningKey } from "../config/signing-keys.ts";
 import { AppError } from "../errors.ts";
+import { leb128, readLeb128 } from "./leb128.ts";
 import { base32Decode, base32Encode } from "./tokens.ts";
 
 export interface ConfirmScope {
@@ -91,28 +92,4 @@ function decode(
   const issued = readLeb128(payload, requestId.next);
   if (!issued || issued.next !== payload.length) return null;
   return { keyId, requestId: requestId.value, issuedSeconds: issued.value };
-}
-
-function readLeb128(bytes: Buffer, start: number): { value: number; next: number } | null {
-  let value = 0;
-  let factor = 1;
-  let at = start;
-  for (;;) {
-    const byte = bytes[at++];
-    if (byte === undefined || factor > 2 ** 49) return null;
-    value += (byte & 0x7f) * factor;
-    factor *= 128;
-    if ((byte & 0x80) === 0) return { value, next: at };
-  }
-}
-
-function leb128(value: number): Buffer {
-  const out: number[] = [];
-  let rest = value;
-  do {
-    const low = rest % 128;
-    rest = Math.floor(rest / 128);
-    out.push(rest > 0 ? low | 0x80 : low);
-  } while (rest > 0);
-  return Buffer.from(out);
 }

@@ -18,6 +18,7 @@
 import crypto from "node:crypto";
 import type { SigningKey } from "../config/signing-keys.ts";
 import { AppError } from "../errors.ts";
+import { leb128, readLeb128 } from "./leb128.ts";
 
 /** bounce: the VERP envelope sender of one delivery (src/newsletters/bounce-token.ts) */
 export type TokenPurpose = "unsubscribe" | "confirm" | "bounce";
@@ -118,32 +119,16 @@ function decodePayload(
   if (idLength === 0 || at + idLength > payload.length) return null;
   const keyId = payload.toString("utf8", at, at + idLength);
   at += idLength;
-  let contactId = 0;
-  let factor = 1;
-  for (;;) {
-    const byte = payload[at++];
-    if (byte === undefined || factor > 2 ** 49) return null;
-    contactId += (byte & 0x7f) * factor;
-    factor *= 128;
-    if ((byte & 0x80) === 0) break;
-  }
+  const id = readLeb128(payload, at);
+  if (!id) return null;
+  const contactId = id.value;
+  at = id.next;
   const slugLength = payload[at++];
   if (slugLength === undefined || at + slugLength !== payload.length) return null;
   const list = slugLength === 0 ? null : payload.toString("utf8", at, at + slugLength);
   // Only the canonical encoding is accepted: one token per scope and key.
   if (!encodePayload(keyId, contactId, list).equals(payload)) return null;
   return { keyId, contactId, list };
-}
-
-function leb128(value: number): Buffer {
-  const out: number[] = [];
-  let rest = value;
-  do {
-    const low = rest % 128;
-    rest = Math.floor(rest / 128);
-    out.push(rest > 0 ? low | 0x80 : low);
-  } while (rest > 0);
-  return Buffer.from(out);
 }
 
 export function base32Encode(bytes: Uint8Array): string {
