@@ -25,6 +25,20 @@ export interface DialogueSummary {
 }
 
 /** Newest first; `contact` is an address, `kind` one of dialogueKinds. */
+/** The columns of a dialogue record in a list or a thread (no text, no addresses). */
+export const dialogueSummarySelect = {
+  id: true,
+  kind: true,
+  direction: true,
+  contactId: true,
+  campaignId: true,
+  mailbox: true,
+  subject: true,
+  threadId: true,
+  flagged: true,
+  receivedAt: true,
+} as const;
+
 export async function listDialogues(
   db: Db,
   filter: { contact?: string | undefined; kind?: string | undefined; limit?: number | undefined },
@@ -48,18 +62,7 @@ export async function listDialogues(
     },
     orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
     take: Math.min(filter.limit ?? 100, 1000),
-    select: {
-      id: true,
-      kind: true,
-      direction: true,
-      contactId: true,
-      campaignId: true,
-      mailbox: true,
-      subject: true,
-      threadId: true,
-      flagged: true,
-      receivedAt: true,
-    },
+    select: dialogueSummarySelect,
   });
   return rows.map((r) => ({ ...r, receivedAt: r.receivedAt.toISOString() }));
 }

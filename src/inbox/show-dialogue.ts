@@ -1,6 +1,6 @@
 import { AppError } from "../errors.ts";
 import type { Db } from "../types.ts";
-import type { DialogueSummary } from "./list-dialogues.ts";
+import { dialogueSummarySelect, type DialogueSummary } from "./list-dialogues.ts";
 
 export interface DialogueDetail extends DialogueSummary {
   contactEmail: string | null;
@@ -35,18 +35,7 @@ export async function showDialogue(db: Db, id: number): Promise<DialogueDetail> 
         where: { threadId: r.threadId },
         orderBy: [{ receivedAt: "asc" }, { id: "asc" }],
         take: 500,
-        select: {
-          id: true,
-          kind: true,
-          direction: true,
-          contactId: true,
-          campaignId: true,
-          mailbox: true,
-          subject: true,
-          threadId: true,
-          flagged: true,
-          receivedAt: true,
-        },
+        select: dialogueSummarySelect,
       })
     : [];
   return {
