@@ -1,6 +1,5 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { AppError } from "../../errors.ts";
 import { campaignReport } from "../../newsletters/campaign-report.ts";
 import { cancelCampaign } from "../../newsletters/cancel-campaign.ts";
 import { createCampaign, segmentSchema } from "../../newsletters/create-campaign.ts";
@@ -9,6 +8,7 @@ import { previewCampaign } from "../../newsletters/preview-campaign.ts";
 import { resumeCampaign } from "../../newsletters/resume-campaign.ts";
 import { scheduleCampaign } from "../../newsletters/schedule-campaign.ts";
 import type { HttpDeps } from "../create-server.ts";
+import { parseBody } from "./parse-body.ts";
 
 const createBody = z.object({
   slug: z.string(),
@@ -31,15 +31,6 @@ const previewQuery = z.object({
   part: z.enum(["html", "text", "eml"]).default("html"),
 });
 
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value ?? {});
-  if (result.success) return result.data;
-  throw new AppError(
-    "invalid_input",
-    `invalid ${what}: ${result.error.issues.map((i) => `${i.path.join(".") || what}: ${i.message}`).join("; ")}`,
-  );
-}
-
 /**
  * Campaigns on the admin API:
  *   POST /api/campaigns {slug, template, subject, preheader?, lists, segment?, content}
@@ -50,7 +41,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 export function register(app: FastifyInstance, deps: HttpDeps): void {
   const campaignDeps = { ...deps, actor: "api" };
   app.post("/campaigns", async (request, reply) => {
-    const body = parse(createBody, request.body, "campaign");
+    const body = parseBody(createBody, request.body, "campaign");
     const campaign = await createCampaign(
       { db: deps.db, templatesDir: deps.config.templatesDir, actor: "api" },
       { ...body, preheader: body.preheader ?? null, segment: body.segment ?? null },
@@ -58,7 +49,7 @@ export function register(app: FastifyInstance, deps: HttpDeps): void {
     return reply.code(201).send(campaign);
   });
   app.post<{ Params: { slug: string } }>("/campaigns/:slug/schedule", async (request) => {
-    const body = parse(scheduleBody, request.body, "schedule request");
+    const body = parseBody(scheduleBody, request.body, "schedule request");
     const result = await scheduleCampaign(campaignDeps, {
       slug: request.params.slug,
       at: body.at ? new Date(body.at) : undefined,
@@ -82,7 +73,7 @@ export function register(app: FastifyInstance, deps: HttpDeps): void {
     campaignReport(deps.db, request.params.slug),
   );
   app.get<{ Params: { slug: string } }>("/campaigns/:slug/preview", async (request, reply) => {
-    const query = parse(previewQuery, request.query, "query");
+    const query = parseBody(previewQuery, request.query, "query");
     const message = await previewCampaign(
       { db: deps.db, config: deps.config, mailer: deps.mailer },
       { slug: request.params.slug, contactId: query.contactId, email: query.email },

@@ -8,6 +8,7 @@ import { subscribeContact } from "../../contacts/subscribe-contact.ts";
 import { AppError } from "../../errors.ts";
 import type { Prisma } from "../../generated/prisma/client.ts";
 import type { HttpDeps } from "../create-server.ts";
+import { parseBody } from "./parse-body.ts";
 
 const legalBasis = z.enum(["consent", "legitimate_interest", "contract"]);
 const importQuery = z.object({
@@ -38,15 +39,6 @@ const subscribeBody = z.object({
 /** CSV bodies can be large; everything else on /api stays under the server's 1 MB. */
 const CSV_BODY_LIMIT = 64 * 1024 * 1024;
 
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value ?? {});
-  if (result.success) return result.data;
-  const issues = result.error.issues
-    .map((i) => `${i.path.join(".") || what}: ${i.message}`)
-    .join("; ");
-  throw new AppError("invalid_input", `invalid ${what}: ${issues}`);
-}
-
 /**
  * Contacts and lists on the admin API:
  *   POST /api/contacts/import?list=news&consentSource=...   body: text/csv
@@ -65,7 +57,7 @@ export function register(app: FastifyInstance, deps: HttpDeps): void {
   }
 
   app.post("/contacts/import", { bodyLimit: CSV_BODY_LIMIT }, async (request, reply) => {
-    const query = parse(importQuery, request.query, "query");
+    const query = parseBody(importQuery, request.query, "query");
     if (!Buffer.isBuffer(request.body))
       throw new AppError(
         "invalid_input",
@@ -142,17 +134,17 @@ export function register(app: FastifyInstance, deps: HttpDeps): void {
   app.get("/lists", async () => ({ lists: await listLists(deps.db) }));
 
   app.post("/lists", async (request, reply) => {
-    const body = parse(listBody, request.body, "body");
+    const body = parseBody(listBody, request.body, "body");
     return reply.code(201).send(await createList(deps, { ...body, actor: "api" }));
   });
 
   app.patch<{ Params: { slug: string } }>("/lists/:slug", async (request) => {
-    const body = parse(listPatch, request.body, "body");
+    const body = parseBody(listPatch, request.body, "body");
     return setListPublic(deps, { slug: request.params.slug, public: body.public, actor: "api" });
   });
 
   app.post("/subscriptions", async (request, reply) => {
-    const body = parse(subscribeBody, request.body, "body");
+    const body = parseBody(subscribeBody, request.body, "body");
     const result = await subscribeContact(deps, {
       ...body,
       evidence: { method: "api", ...body.evidence } as Prisma.InputJsonObject,

@@ -9,21 +9,13 @@ import { listPrivacyRequests } from "../../privacy/list-privacy-requests.ts";
 import { queryAudit } from "../../privacy/query-audit.ts";
 import { describeDecision, findContactRetention } from "../../privacy/find-contact-retention.ts";
 import type { HttpDeps } from "../create-server.ts";
+import { parseBody } from "./parse-body.ts";
 
 const requestBody = z.object({
   email: z.string().min(3),
   verifiedBy: z.string().min(1, 'say how the requester was verified, e.g. "signed-letter"'),
   reference: z.string().max(200).nullish(),
 });
-
-export function parseBody<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value ?? {});
-  if (result.success) return result.data;
-  const issues = result.error.issues
-    .map((i) => `${i.path.join(".") || what}: ${i.message}`)
-    .join("; ");
-  throw new AppError("invalid_input", `invalid ${what}: ${issues}`);
-}
 
 /**
  * Data-subject requests on the admin API:
