@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
-import { AppError, isAppError } from "../errors.ts";
+import { AppError } from "../errors.ts";
 import { loadPreferences } from "../unsubscribe/load-preferences.ts";
 import { setPreferences } from "../unsubscribe/set-preferences.ts";
-import { verifyToken, type TokenScope } from "../unsubscribe/tokens.ts";
+import { readUnsubscribeLink } from "../unsubscribe/read-unsubscribe-link.ts";
 import { createUnsubscribeQueue } from "../unsubscribe/unsubscribe-queue.ts";
 import type { HttpDeps } from "./create-server.ts";
 import { isOneClickBody } from "./one-click-body.ts";
@@ -33,14 +33,7 @@ interface TokenParams {
  * which mail providers send without Origin, is not checked.
  */
 export function registerUnsubscribeRoutes(app: FastifyInstance, deps: HttpDeps): void {
-  const verify = (token: string): TokenScope | null => {
-    try {
-      return verifyToken(deps.config.signingKeys, token, "unsubscribe");
-    } catch (error) {
-      if (isAppError(error, "invalid_token")) return null;
-      throw error;
-    }
-  };
+  const verify = (token: string) => readUnsubscribeLink(deps.config.signingKeys, token);
   // Concurrent unsubscribes share a statement (group commit); each still answers only after its commit.
   const unsubscribes = deps.unsubscribeQueue ?? createUnsubscribeQueue(deps);
   const page = (reply: FastifyReply, status: number, body: string) =>

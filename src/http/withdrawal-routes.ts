@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { isAppError } from "../errors.ts";
 import { eraseContact } from "../privacy/erase-contact.ts";
-import { verifyToken, type TokenScope } from "../unsubscribe/tokens.ts";
+import { readUnsubscribeLink } from "../unsubscribe/read-unsubscribe-link.ts";
 import type { HttpDeps } from "./create-server.ts";
 import { invalidLinkPage } from "./pages/unsubscribe-pages.ts";
 import { dataDeletedPage, deleteDataPage } from "./pages/withdrawal-pages.ts";
@@ -15,14 +15,7 @@ import { requireSameOrigin } from "./same-origin.ts";
  *                           verification (only the person received it)
  */
 export function registerWithdrawalRoutes(app: FastifyInstance, deps: HttpDeps): void {
-  const verify = (token: string): TokenScope | null => {
-    try {
-      return verifyToken(deps.config.signingKeys, token, "unsubscribe");
-    } catch (error) {
-      if (isAppError(error, "invalid_token")) return null;
-      throw error;
-    }
-  };
+  const verify = (token: string) => readUnsubscribeLink(deps.config.signingKeys, token);
   // As the unsubscribe page's forms: another site must not make a visitor's browser post this.
   const sameOrigin = requireSameOrigin(deps.config.formOrigins.slice(0, 1));
   const page = (reply: FastifyReply, status: number, body: string) =>
