@@ -34,6 +34,8 @@ export const commandFiles: ReadonlyArray<readonly [file: string, commands: reado
   ["inbox-status.ts", ["inbox"]],
   ["dialogue-list.ts", ["dialogue"]],
   ["dialogue-show.ts", ["dialogue"]],
+  ["doctor.ts", ["doctor"]],
+  ["dkim-generate.ts", ["dkim"]],
 ];
 
 /** The files to load for these arguments: a known command's own, otherwise (help, typos) all. */
