@@ -209,7 +209,7 @@ function checkMailbox(
       id,
       status: "fail",
       summary: `no ${role} mailbox is watched: ${what} go unread`,
-      fix: `INBOX_MAILBOXES=${role === "unsubscribe" ? "unsubscribe" : "bounces"} and INBOX_${role === "unsubscribe" ? "UNSUBSCRIBE" : "BOUNCES"}_URL=imaps://login@imap.example.com/INBOX with its _PASSWORD_FILE (see .env.example)`,
+      fix: `add ${role === "unsubscribe" ? "unsubscribe" : "bounces"} to INBOX_MAILBOXES and set INBOX_${role === "unsubscribe" ? "UNSUBSCRIBE" : "BOUNCES"}_URL=imaps://login@imap.example.com/INBOX with its _PASSWORD_FILE (see .env.example)`,
     };
   }
   const down =
