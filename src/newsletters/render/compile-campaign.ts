@@ -50,7 +50,7 @@ export async function compileCampaign(input: CompileCampaignInput): Promise<Froz
   const content = checkContent(input.template, input.content);
   const assembled = await assembleTemplate(input.templatesDir, file);
   const values = {
-    ...(escapeContent(content) as Record<string, unknown>),
+    ...(escapeContent(content, "content", markdownKeysOf(content)) as Record<string, unknown>),
     subject: escapeHtml(input.subject),
     preheader: input.preheader ? escapeHtml(input.preheader) : "",
     postalAddress: escapeMultiline(input.postalAddress),
@@ -59,6 +59,15 @@ export async function compileCampaign(input: CompileCampaignInput): Promise<Froz
   const html = await compileTemplate(assembled, values);
   checkPlaceholders(html, display(file));
   return { subject: input.subject.trim(), html, text: plainTextPart(html) };
+}
+
+/**
+ * `"format": "markdown"` in the content (what the console writes) makes the
+ * long-text blocks, `intro` and each `body`, Markdown; titles, links and
+ * other strings stay plain text either way.
+ */
+function markdownKeysOf(content: Record<string, unknown>): string[] {
+  return content.format === "markdown" ? ["intro", "body"] : [];
 }
 
 /** Header injection guard: a CR or LF would let a value start a new header (RFC 5322 section 2.2). */

@@ -14,6 +14,8 @@ const article = z.object({
 /** The shape of the content blocks each shipped newsletter template expects. */
 const schemas: Record<string, z.ZodType> = {
   monthly: z.object({
+    /** "markdown": intro and article bodies are Markdown (compile-campaign.ts) */
+    format: z.enum(["text", "markdown"]).optional(),
     intro: z.string().trim().min(1).max(5000),
     articles: z.array(article).min(1).max(maxArticles),
   }),

@@ -1,3 +1,4 @@
+import { markdownToHtml } from "../../adapters/markdown.ts";
 import { AppError } from "../../errors.ts";
 import { sentinelChars } from "./placeholders.ts";
 
@@ -37,18 +38,26 @@ const urlKey = /(^url$|Url$|URL$|^href$)/;
  * Escapes every string in the campaign content, once, at freeze time. Keys
  * named `url`, `imageUrl` and the like must hold an http(s) URL: anything else
  * (a `javascript:` link, say) is refused, not escaped into a dead link.
+ * Strings under `markdownKeys` are Markdown, rendered to safe HTML instead.
  */
-export function escapeContent(value: unknown, at = "content"): unknown {
+export function escapeContent(
+  value: unknown,
+  at = "content",
+  markdownKeys: readonly string[] = [],
+): unknown {
   if (typeof value === "string") return escapeMultiline(value);
   if (typeof value === "number" || typeof value === "boolean" || value === null) return value;
-  if (Array.isArray(value)) return value.map((v, i) => escapeContent(v, `${at}[${i}]`));
+  if (Array.isArray(value))
+    return value.map((v, i) => escapeContent(v, `${at}[${i}]`, markdownKeys));
   if (typeof value === "object") {
     const out: Record<string, unknown> = {};
     for (const [key, v] of Object.entries(value)) {
       if (urlKey.test(key) && v !== undefined && v !== null && v !== "") {
         out[key] = escapeHtml(checkUrl(v, `${at}.${key}`));
+      } else if (typeof v === "string" && markdownKeys.includes(key)) {
+        out[key] = markdownToHtml(v);
       } else if (v !== undefined) {
-        out[key] = escapeContent(v, `${at}.${key}`);
+        out[key] = escapeContent(v, `${at}.${key}`, markdownKeys);
       }
     }
     return out;
