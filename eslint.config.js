@@ -43,4 +43,9 @@ export default tseslint.config(
     files: ["**/*.js", "**/*.mjs"],
     languageOptions: { globals: globals.node },
   },
+  {
+    // the console's client code runs in the browser
+    files: ["src/http/console/assets/*.js"],
+    languageOptions: { globals: globals.browser },
+  },
 );

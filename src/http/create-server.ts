@@ -15,6 +15,7 @@ import { limitConnections } from "./connection-limits.ts";
 import { httpStatusOf } from "./error-status.ts";
 import { messagePage } from "./pages/layout.ts";
 import { registerPublicRoutes } from "./public-routes.ts";
+import { mountConsole } from "./console/mount-console.ts";
 import { register as registerContactsAdmin } from "./admin/contacts.ts";
 import { register as registerCampaignsAdmin } from "./admin/campaigns.ts";
 import { register as registerInboxAdmin } from "./admin/inbox.ts";
@@ -151,6 +152,7 @@ export function createServer(deps: HttpDeps): FastifyInstance {
     { prefix: "/api" },
   );
 
+  mountConsole(app, deps);
   app.register(async (pages) => registerPublicRoutes(pages, deps));
   return app;
 }

@@ -3,7 +3,21 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type BrowserContext } from "playwright-core";
+import { chromium, type Browser, type BrowserContext } from "playwright-core";
+
+const chromiumOptions = {
+  executablePath: "/usr/bin/chromium",
+  headless: true,
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+  ],
+};
 
 export interface TestBrowser {
   context: BrowserContext;
@@ -13,17 +27,7 @@ export interface TestBrowser {
 export async function launchBrowser(): Promise<TestBrowser> {
   const profile = await mkdtemp(path.join(os.tmpdir(), "mailsteward-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
+    ...chromiumOptions,
     viewport: { width: 900, height: 1000 },
   });
   return {
@@ -33,4 +37,9 @@ export async function launchBrowser(): Promise<TestBrowser> {
       await rm(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** A browser that opens separate contexts (one per signed-in operator: their own cookies). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch(chromiumOptions);
 }

@@ -40,12 +40,52 @@ export type ConsoleArea =
   | "operators";
 
 export interface ConsolePageInput {
+  /** the page's <title> and its one <h1>, rendered by the layout: start the body below it */
   title: string;
   area: ConsoleArea;
   /** the page's main content, already escaped (build it with `html`) */
   body: Html;
   /** a notice shown above the content (after a redirect, e.g. "Campaign scheduled") */
   notice?: { kind: "ok" | "error"; message: string };
+  /**
+   * extra scripts, file names under /admin/assets/ (put the file in src/http/console/assets/):
+   * loaded with `defer` after htmx and console.js. CodeMirror 5 is "codemirror/codemirror.js"
+   * and "codemirror/xml.js" (with style "codemirror/codemirror.css"). No inline script: the CSP
+   * is script-src 'self'.
+   */
+  scripts?: string[];
+  /** extra style sheets under /admin/assets/; no inline style attributes either (style-src 'self') */
+  styles?: string[];
+}
+
+/**
+ * Which roles open which area (admin opens all). A page module guards its
+ * routes with `requireRole(...areaRoles.<area>)` and the navigation shows a
+ * link only to these roles:
+ * - dashboard: everyone signed in;
+ * - campaigns, templates, lists: marketing;
+ * - contacts: marketing and privacy (the privacy actions on a contact page need the privacy role);
+ * - inbox (dialogue records, bounces): marketing and privacy;
+ * - mailboxes (employees, cleanup, handover): it;
+ * - privacy (requests, retention, audit, exports): privacy;
+ * - jobs, operators: admin only.
+ */
+export const areaRoles: Record<ConsoleArea, readonly Role[]> = {
+  dashboard: ["marketing", "it", "privacy"],
+  campaigns: ["marketing"],
+  templates: ["marketing"],
+  lists: ["marketing"],
+  contacts: ["marketing", "privacy"],
+  inbox: ["marketing", "privacy"],
+  mailboxes: ["it"],
+  privacy: ["privacy"],
+  jobs: [],
+  operators: [],
+};
+
+/** Whether an operator may open an area. */
+export function mayOpen(operator: SignedInOperator, area: ConsoleArea): boolean {
+  return operator.role === "admin" || areaRoles[area].includes(operator.role);
 }
 
 /** The audit actor for what an operator does: an id, never an address (invariant 10). */
@@ -61,7 +101,7 @@ export function operatorOf(request: FastifyRequest): SignedInOperator {
 }
 
 /** A preHandler that answers 403 (with a page saying which roles may) unless the operator has one of `allowed` or is admin. */
-export function requireRole(...allowed: Role[]) {
+export function requireRole(...allowed: readonly Role[]) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const operator = operatorOf(request);
     if (operator.role === "admin" || allowed.includes(operator.role)) return;
@@ -73,8 +113,8 @@ export function requireRole(...allowed: Role[]) {
           title: "Not allowed",
           area: "dashboard",
           body: html`<p>
-            This page is for the ${allowed.join(" or ")} role; you are signed in as
-            ${operator.role}.
+            This page is for the ${[...allowed, "admin"].join(" or ")} role; you are signed in as
+            ${operator.role}. Ask an admin if you need it.
           </p>`,
         }),
       );
