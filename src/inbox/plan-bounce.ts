@@ -9,34 +9,58 @@
  *   and unknown: recorded, never suppressed: suppressing would punish the
  *   recipient for the sender's problem.
  * Every recipient gets a bounce event (keyed by address hash, no address).
+ *
+ * Pure: this plans the writes for one DSN; record-effects.ts gathers the plans
+ * of a whole batch into a few statements. `softCounts` holds, per address hash,
+ * the soft bounces already in the window (from the database, plus those planned
+ * earlier in the batch) and is advanced here, so the count is what it would be
+ * had each DSN been recorded on its own, in order.
  */
 import { hashAddress } from "../consent/address-hash.ts";
-import { suppressAddress } from "../consent/suppress-address.ts";
-import type { Prisma } from "../generated/prisma/client.ts";
 import type { BounceRecipient } from "./inbox-types.ts";
 import type { DeliveryRef } from "./load-batch-context.ts";
-
-type Tx = Prisma.TransactionClient;
 
 export interface BounceDeps {
   suppressionKey: string;
   softBounceLimit: number;
   softBounceWindowDays: number;
-  now: Date;
 }
 
-export interface BounceOutcome {
-  suppressed: number;
-  bouncedDelivery: boolean;
+export interface BounceEventRow {
+  addressHash: string;
+  verdict: string;
+  status: string | null;
+  action: string | null;
+  deliveryId: number | null;
+  inboundMessageId: number;
+}
+
+export interface SuppressRequest {
+  addressHash: string;
+  reason: "hard_bounce" | "soft_bounce" | "complaint";
+  detail: string;
+}
+
+export interface BouncePlan {
+  events: BounceEventRow[];
+  suppress: SuppressRequest[];
+  bounceDeliveries: Array<{ id: number; response: string }>;
   verdicts: string[];
 }
 
-export async function recordBounce(
-  tx: Tx,
-  deps: BounceDeps,
-  input: { recipients: BounceRecipient[]; delivery: DeliveryRef | null; inboundMessageId: number },
-): Promise<BounceOutcome> {
-  const outcome: BounceOutcome = { suppressed: 0, bouncedDelivery: false, verdicts: [] };
+interface PlannedRecipient {
+  address: string;
+  addressHash: string;
+  recipient: BounceRecipient;
+  verdict: string;
+  delivery: DeliveryRef | null;
+}
+
+/** The recipients a DSN reports on, each with its hash, its verdict and its delivery. */
+export function bounceRecipients(
+  suppressionKey: string,
+  input: { recipients: BounceRecipient[]; delivery: DeliveryRef | null },
+): PlannedRecipient[] {
   // A DSN that names no recipient but came back to a VERP address or quotes our Message-ID
   // still reports on that delivery; without a verdict it stays "unknown".
   const recipients: BounceRecipient[] =
@@ -51,64 +75,65 @@ export async function recordBounce(
             diagnostic: null,
           },
         ];
+  const out: PlannedRecipient[] = [];
   for (const r of recipients) {
     const address = (r.address || input.delivery?.contactEmail || "").trim().toLowerCase();
     if (!address) continue;
     const delayed = (r.action ?? "").toLowerCase() === "delayed";
-    const verdict = delayed ? "delayed" : r.verdict;
-    outcome.verdicts.push(verdict);
-    const addressHash = hashAddress(deps.suppressionKey, address);
     // The delivery is this recipient's when the DSN matched it and names its address, or names no other.
     const delivery =
       input.delivery && (recipients.length === 1 || input.delivery.contactEmail === address)
         ? input.delivery
         : null;
-    await tx.bounceEvent.create({
-      data: {
-        addressHash,
-        verdict,
-        status: r.status,
-        action: r.action,
-        deliveryId: delivery?.id ?? null,
-        inboundMessageId: input.inboundMessageId,
-        occurredAt: deps.now,
-      },
-      select: { id: true },
+    out.push({
+      address,
+      addressHash: hashAddress(suppressionKey, address),
+      recipient: r,
+      verdict: delayed ? "delayed" : r.verdict,
+      delivery,
     });
-    if (verdict === "hard") {
-      const { created } = await suppressAddress(tx, deps.suppressionKey, {
-        address,
+  }
+  return out;
+}
+
+export function planBounce(
+  deps: BounceDeps,
+  input: { recipients: BounceRecipient[]; delivery: DeliveryRef | null; inboundMessageId: number },
+  softCounts: Map<string, number>,
+): BouncePlan {
+  const plan: BouncePlan = { events: [], suppress: [], bounceDeliveries: [], verdicts: [] };
+  for (const p of bounceRecipients(deps.suppressionKey, input)) {
+    const r = p.recipient;
+    plan.verdicts.push(p.verdict);
+    plan.events.push({
+      addressHash: p.addressHash,
+      verdict: p.verdict,
+      status: r.status,
+      action: r.action,
+      deliveryId: p.delivery?.id ?? null,
+      inboundMessageId: input.inboundMessageId,
+    });
+    if (p.verdict === "hard") {
+      plan.suppress.push({
+        addressHash: p.addressHash,
         reason: "hard_bounce",
         detail: `${r.status ?? "no status"} ${r.diagnostic ?? ""}`.trim().slice(0, 500),
-        actor: "worker",
       });
-      if (created) outcome.suppressed++;
-      if (delivery) {
-        const { count } = await tx.delivery.updateMany({
-          where: { id: delivery.id, status: { not: "bounced" } },
-          data: {
-            status: "bounced",
-            bouncedAt: deps.now,
-            response: `bounced: ${r.status ?? ""} ${r.diagnostic ?? ""}`.trim().slice(0, 1000),
-          },
+      if (p.delivery)
+        plan.bounceDeliveries.push({
+          id: p.delivery.id,
+          response: `bounced: ${r.status ?? ""} ${r.diagnostic ?? ""}`.trim().slice(0, 1000),
         });
-        if (count > 0) outcome.bouncedDelivery = true;
-      }
-    } else if (verdict === "soft") {
-      const since = new Date(deps.now.getTime() - deps.softBounceWindowDays * 86_400_000);
-      const soft = await tx.bounceEvent.count({
-        where: { addressHash, verdict: "soft", occurredAt: { gte: since } },
-      });
-      if (soft >= deps.softBounceLimit) {
-        const { created } = await suppressAddress(tx, deps.suppressionKey, {
-          address,
+    } else if (p.verdict === "soft") {
+      const soft = (softCounts.get(p.addressHash) ?? 0) + 1;
+      softCounts.set(p.addressHash, soft);
+      if (soft >= deps.softBounceLimit)
+        plan.suppress.push({
+          addressHash: p.addressHash,
           reason: "soft_bounce",
           detail: `${soft} soft bounces within ${deps.softBounceWindowDays} days; last ${r.status ?? "no status"}`,
-          actor: "worker",
         });
-        if (created) outcome.suppressed++;
-      }
     }
   }
-  return outcome;
+  return plan;
 }

@@ -12,15 +12,15 @@
 import type { WatchedMailbox } from "../config/inbox-config.ts";
 import type { SigningKey } from "../config/signing-keys.ts";
 import { parseEmail } from "../contacts/contact-row.ts";
-import { Prisma, type InboundKind } from "../generated/prisma/client.ts";
+import type { InboundKind, Prisma } from "../generated/prisma/client.ts";
 import type { Clock, Db } from "../types.ts";
-import type { Classification } from "./inbox-types.ts";
 import { loadBatchContext, recipientAddresses, type DeliveryRef } from "./load-batch-context.ts";
 import { matchThread } from "./match-thread.ts";
 import type { ReadMessage } from "./read-message.ts";
-import { recordBounce } from "./record-bounce.ts";
-import { recordComplaint } from "./record-complaint.ts";
-import { recordMailedUnsubscribe } from "./record-mailed-unsubscribe.ts";
+import { insertDialogueRecords, type DialogueRow } from "./insert-dialogue-records.ts";
+import { insertInboundMessages, type InboundRow } from "./insert-inbound-messages.ts";
+import { recordEffects, type EffectInput } from "./record-effects.ts";
+import { settleInboundMessages } from "./settle-inbound-messages.ts";
 
 export interface RecordDeps {
   db: Db;
@@ -84,10 +84,14 @@ export async function recordBatch(
         string,
         { threadId: string; campaignId: number | null; delivery: DeliveryRef | null }
       >();
-      const dialogueRows: Prisma.DialogueRecordCreateManyInput[] = [];
-      const inboundRows: Array<Prisma.InboundMessageCreateManyInput & { dialogueIndex?: number }> =
-        [];
+      const dialogueRows: DialogueRow[] = [];
+      const inboundRows: Array<InboundRow & { dialogueIndex?: number }> = [];
       const lastContact = new Map<number, Date>();
+      const effects: Array<{
+        dedupeKey: string;
+        delivery: DeliveryRef | null;
+        input: EffectInput;
+      }> = [];
 
       for (const { uid, read } of items) {
         if (seen.has(read.dedupeKey)) {
@@ -123,31 +127,21 @@ export async function recordBatch(
           continue;
         }
 
-        if (kind === "bounce" || kind === "complaint" || kind === "unsubscribe") {
-          // these need the row's id as evidence for the ledger and the bounce events
-          const row = await tx.inboundMessage.create({
-            data: { ...base, outcome: "pending" },
-            select: { id: true },
-          });
+        if (c.kind === "bounce" || c.kind === "complaint" || c.kind === "unsubscribe") {
+          // inserted pending: the row's id is the evidence the ledger and the bounce events point at
           const match = matchThread(deps.signingKeys, ctx, read, batchThreads);
-          const update = await applyEffect(tx, deps, now, c, {
-            inboundMessageId: row.id,
+          effects.push({
+            dedupeKey: read.dedupeKey,
             delivery: match.delivery,
-            senderContactId: sender ? (ctx.contactsByEmail.get(sender)?.id ?? null) : null,
-            contactIdOf: (address) => ctx.contactsByEmail.get(address.toLowerCase())?.id ?? null,
-          });
-          result.suppressed += update.suppressed;
-          await tx.inboundMessage.update({
-            where: { id: row.id },
-            data: {
-              outcome: update.outcome,
-              held: update.outcome === "held",
-              detail: update.detail,
-              contactId: update.contactId,
-              deliveryId: match.delivery?.id ?? null,
+            input: {
+              inboundMessageId: 0,
+              classification: c,
+              delivery: match.delivery,
+              senderContactId: sender ? (ctx.contactsByEmail.get(sender)?.id ?? null) : null,
+              contactIdOf: (address) => ctx.contactsByEmail.get(address.toLowerCase())?.id ?? null,
             },
-            select: { id: true },
           });
+          inboundRows.push({ ...base, outcome: "pending", detail: {} });
           continue;
         }
 
@@ -254,21 +248,36 @@ export async function recordBatch(
       }
 
       if (dialogueRows.length > 0) {
-        const created = await tx.dialogueRecord.createManyAndReturn({
-          data: dialogueRows,
-          select: { id: true, sourceUid: true },
-        });
-        const idByUid = new Map(created.map((r) => [String(r.sourceUid), r.id]));
+        const idByUid = await insertDialogueRecords(tx, dialogueRows);
         for (const row of inboundRows)
-          if (row.dialogueIndex !== undefined)
-            row.dialogueId = idByUid.get(String(row.uid)) ?? null;
-        result.dialogues = created.length;
+          if (row.dialogueIndex !== undefined) row.dialogueId = idByUid.get(row.uid) ?? null;
+        result.dialogues = idByUid.size;
       }
-      if (inboundRows.length > 0) {
-        // no skipDuplicates: a row another run committed meanwhile must roll this batch back, not be skipped silently
-        await tx.inboundMessage.createMany({
-          data: inboundRows.map(({ dialogueIndex: _, ...row }) => row),
-        });
+      // no ON CONFLICT: a row another run committed meanwhile must roll this batch back, not be skipped silently
+      const idByKey = await insertInboundMessages(
+        tx,
+        inboundRows.map(({ dialogueIndex: _, ...row }) => row),
+      );
+      if (effects.length > 0) {
+        for (const e of effects) e.input.inboundMessageId = idByKey.get(e.dedupeKey)!;
+        const outcomes = await recordEffects(
+          tx,
+          deps,
+          now,
+          effects.map((e) => e.input),
+        );
+        await settleInboundMessages(
+          tx,
+          outcomes.map((o, i) => ({
+            id: effects[i]!.input.inboundMessageId,
+            outcome: o.outcome,
+            held: o.outcome === "held",
+            detail: o.detail,
+            contactId: o.contactId,
+            deliveryId: effects[i]!.delivery?.id ?? null,
+          })),
+        );
+        result.suppressed += outcomes.reduce((n, o) => n + o.suppressed, 0);
       }
       if (lastContact.size > 0) await touchLastContact(tx, lastContact);
       await tx.inboxCheckpoint.upsert({
@@ -281,94 +290,6 @@ export async function recordBatch(
     { timeout: 120_000, maxWait: 30_000 },
   );
   return result;
-}
-
-async function applyEffect(
-  tx: Prisma.TransactionClient,
-  deps: RecordDeps,
-  now: Date,
-  c: Classification,
-  input: {
-    inboundMessageId: number;
-    delivery: DeliveryRef | null;
-    senderContactId: number | null;
-    contactIdOf(address: string): number | null;
-  },
-): Promise<{
-  outcome: string;
-  detail: Prisma.InputJsonValue;
-  contactId: number | null;
-  suppressed: number;
-}> {
-  if (c.kind === "bounce") {
-    const r = await recordBounce(
-      tx,
-      {
-        suppressionKey: deps.suppressionKey,
-        softBounceLimit: deps.softBounceLimit,
-        softBounceWindowDays: deps.softBounceWindowDays,
-        now,
-      },
-      {
-        recipients: c.recipients,
-        delivery: input.delivery,
-        inboundMessageId: input.inboundMessageId,
-      },
-    );
-    return {
-      outcome: r.suppressed > 0 ? "suppressed" : "recorded",
-      detail: {
-        verdicts: r.verdicts,
-        bouncedDelivery: r.bouncedDelivery,
-        matched: input.delivery !== null,
-      },
-      contactId: input.delivery?.contactId ?? null,
-      suppressed: r.suppressed,
-    };
-  }
-  if (c.kind === "complaint") {
-    const contactId =
-      input.delivery?.contactId ?? (c.address ? input.contactIdOf(c.address) : null);
-    const address = input.delivery?.contactEmail ?? c.address;
-    const r = await recordComplaint(
-      tx,
-      { suppressionKey: deps.suppressionKey, clock: deps.clock },
-      {
-        contactId,
-        address,
-        feedbackType: c.feedbackType,
-        inboundMessageId: input.inboundMessageId,
-      },
-    );
-    return {
-      outcome: "unsubscribed",
-      detail: {
-        feedbackType: c.feedbackType,
-        lists: r.unsubscribed,
-        matched: input.delivery !== null,
-      },
-      contactId,
-      suppressed: r.suppressed ? 1 : 0,
-    };
-  }
-  if (c.kind === "unsubscribe") {
-    const r = await recordMailedUnsubscribe(
-      tx,
-      { signingKeys: deps.signingKeys, clock: deps.clock },
-      {
-        token: c.token,
-        senderContactId: input.senderContactId,
-        inboundMessageId: input.inboundMessageId,
-      },
-    );
-    return {
-      outcome: r.outcome,
-      detail: r.outcome === "unsubscribed" ? { lists: r.changed } : {},
-      contactId: r.contactId,
-      suppressed: 0,
-    };
-  }
-  throw new Error(`applyEffect: no effect for ${c.kind}`);
 }
 
 /**

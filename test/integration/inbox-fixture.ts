@@ -315,7 +315,8 @@ export async function waitUntil<T>(
 export async function seedMaildir(
   dovecot: { dir: string; doveadm(args: string[]): Promise<string> },
   user: string,
-  messages: Buffer[],
+  /** an array, or a generator so that a large seed is never all in memory at once */
+  messages: Iterable<Buffer>,
 ): Promise<void> {
   const { mkdir, writeFile } = await import("node:fs/promises");
   const { execFile } = await import("node:child_process");
@@ -324,12 +325,13 @@ export async function seedMaildir(
   for (const sub of ["cur", "new", "tmp"])
     await mkdir(`${base}/Maildir/${sub}`, { recursive: true });
   const stamp = Date.now();
-  for (let i = 0; i < messages.length; i += 200)
-    await Promise.all(
-      messages
-        .slice(i, i + 200)
-        .map((m, j) => writeFile(`${base}/Maildir/new/${stamp}.M${i + j}.seed`, m)),
-    );
+  let n = 0;
+  const pending: Promise<void>[] = [];
+  for (const m of messages) {
+    pending.push(writeFile(`${base}/Maildir/new/${stamp}.M${n++}.seed`, m));
+    if (pending.length >= 200) await Promise.all(pending.splice(0));
+  }
+  await Promise.all(pending);
   await promisify(execFile)("chown", ["-R", "vmail:vmail", base]);
   await dovecot.doveadm(["mailbox", "status", "-u", user, "messages", "INBOX"]);
 }
