@@ -1,13 +1,13 @@
 import { z } from "zod";
 import { defineJob } from "../src/jobs.ts";
-import { sendCampaign } from "../src/newsletters/send-campaign.ts";
+import { queueCampaignShards } from "../src/newsletters/queue-campaign-shards.ts";
 
-/** Sends (or carries on sending) one campaign; queued by schedule, resume, and by itself. */
+/** Starts (or resumes) one campaign: plans its shards and queues a campaign.send-shard job for each. */
 export const campaignSend = defineJob({
   name: "campaign.send",
   payload: z.object({ campaignId: z.number().int().positive() }),
   concurrency: 1,
   async handler({ campaignId }, ctx) {
-    await sendCampaign(ctx, campaignId);
+    await queueCampaignShards(ctx, campaignId);
   },
 });

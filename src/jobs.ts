@@ -26,6 +26,11 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
   /** e.g. "1 day" or a cron expression; repeating jobs are created at start */
   every?: string | ((config: Config) => string);
   concurrency?: number;
+  /**
+   * at most this many runs locked by one worker at once (default: no limit, and
+   * a worker locks every due run on a poll); 1 leaves the rest to other workers
+   */
+  lockLimit?: number;
   handler(payload: z.infer<S>, ctx: JobContext): Promise<void>;
 }
 

@@ -134,8 +134,49 @@ export function createJobRunner(opts: JobRunnerOptions): JobRunner {
           ms: Date.now() - started,
         });
       },
-      { concurrency: def.concurrency ?? 1, lockLifetime: opts.lockLifetimeMs },
+      {
+        concurrency: def.concurrency ?? 1,
+        lockLifetime: opts.lockLifetimeMs,
+        ...(def.lockLimit ? { lockLimit: def.lockLimit } : {}),
+      },
     );
+    if (def.lockLimit) lookAgainAfterEachRun(def.name);
+  }
+
+  // Agenda looks for due jobs on a poll (processEvery) or when told of a new
+  // one, not when a run ends: a worker at its lock limit that finishes a run
+  // would idle until the next poll while runs wait. So when a run of a
+  // lock-limited job has left Agenda's books, it looks again at once, as a
+  // notification would make it (Agenda 6.2.6's processor, not public API).
+  function lookAgainAfterEachRun(name: string): void {
+    const settle = (job: Job) => {
+      const processor = (
+        agenda as unknown as {
+          jobProcessor?: {
+            lockedJobs: Job[];
+            handleNotification(n: { jobName: string }): Promise<void>;
+          };
+        }
+      ).jobProcessor;
+      if (!processor) return;
+      const id = String(job.attrs._id);
+      let tries = 0;
+      const check = () => {
+        if (!running) return;
+        if (processor.lockedJobs.some((j) => String(j.attrs._id) === id) && tries++ < 400) {
+          setTimeout(check, 5);
+          return;
+        }
+        processor
+          .handleNotification({ jobName: name })
+          .catch((error: unknown) =>
+            opts.log.warn("could not look for the next job", { job: name, error: String(error) }),
+          );
+      };
+      setTimeout(check, 0);
+    };
+    agenda.on(`success:${name}`, settle);
+    agenda.on(`fail:${name}`, (_error: Error, job: Job) => settle(job));
   }
 
   agenda.on("fail", (error: Error, job: Job) => {

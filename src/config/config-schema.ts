@@ -44,6 +44,11 @@ export const configSchema = z.object({
     })
     .optional(),
   POSTAL_ADDRESS: z.string().default(""),
+  DEFAULT_LANGUAGE: z
+    .enum(["en", "nl", "nb"], {
+      error: "expected en, nl or nb: the language of pages and mails when a person's is unknown",
+    })
+    .default("en"),
   TEMPLATES_DIR: z.string().optional(),
   SIGNING_KEYS: z.string().optional(),
   SUPPRESSION_KEY: z
@@ -70,6 +75,7 @@ export const configSchema = z.object({
   SEND_RATE: nonNegative.default(0),
   SEND_RATE_PER_DOMAIN: nonNegative.default(0),
   SEND_BATCH_SIZE: positiveInt.default(200),
+  SEND_SHARD_SIZE: positiveInt.default(2000),
   SEND_RETRY_DELAY_SECONDS: positiveInt.default(60),
   DKIM_DOMAIN: z.string().optional(),
   DKIM_SELECTOR: z.string().optional(),

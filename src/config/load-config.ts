@@ -24,6 +24,8 @@ export interface Config {
   mailFrom: string;
   unsubscribeAddress: string;
   postalAddress: string;
+  /** pages and mails for a person whose language is unknown, staff mail, newsletters that declare none */
+  defaultLanguage: "en" | "nl" | "nb";
   /** MJML templates: layouts/, partials/, newsletters/, system/ */
   templatesDir: string;
   /** the first signs, all verify */
@@ -47,6 +49,8 @@ export interface Config {
   sendRate: number;
   sendRatePerDomain: number;
   sendBatchSize: number;
+  /** contact ids per audience shard: the unit of a campaign that one worker sends at a time */
+  sendShardSize: number;
   /** first wait before a campaign retries deliveries deferred by 4xx answers; doubles per try */
   sendRetryDelaySeconds: number;
   dkim: { domain: string; selector: string; privateKeyFile: string } | undefined;
@@ -204,6 +208,7 @@ function toConfig(
     mailFrom: raw.MAIL_FROM,
     unsubscribeAddress: raw.UNSUBSCRIBE_ADDRESS ?? `unsubscribe@${domainOf(raw.MAIL_FROM)}`,
     postalAddress: raw.POSTAL_ADDRESS,
+    defaultLanguage: raw.DEFAULT_LANGUAGE,
     templatesDir: raw.TEMPLATES_DIR ? path.resolve(raw.TEMPLATES_DIR) : defaultTemplatesDir,
     signingKeys: secrets.signingKeys,
     suppressionKey: secrets.suppressionKey,
@@ -224,6 +229,7 @@ function toConfig(
     sendRate: raw.SEND_RATE,
     sendRatePerDomain: raw.SEND_RATE_PER_DOMAIN,
     sendBatchSize: raw.SEND_BATCH_SIZE,
+    sendShardSize: raw.SEND_SHARD_SIZE,
     sendRetryDelaySeconds: raw.SEND_RETRY_DELAY_SECONDS,
     dkim: raw.DKIM_DOMAIN
       ? {

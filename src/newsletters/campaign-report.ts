@@ -15,6 +15,8 @@ export interface CampaignReport {
   failures: Array<{ contactId: number; response: string | null; attempts: number }>;
   /** failures beyond those listed */
   moreFailures: number;
+  /** the audience's shards: how many, how many done, how many a worker is sending now */
+  shards: { total: number; done: number; sending: number };
 }
 
 const statuses: DeliveryStatus[] = ["queued", "sending", "sent", "failed", "uncertain", "skipped"];
@@ -59,8 +61,16 @@ export async function campaignReport(
     orderBy: { contactId: "asc" },
     take: limit,
   });
+  const shards = await db.$queryRawUnsafe<Array<{ total: number; done: number; sending: number }>>(
+    // Raw SQL: three counts in one pass, and the lease compared on the database's clock.
+    `SELECT count(*)::int AS total, count(done_at)::int AS done,
+            count(*) FILTER (WHERE done_at IS NULL AND lease_until > now())::int AS sending
+       FROM campaign_shards WHERE campaign_id = $1`,
+    campaign.id,
+  );
   return {
     ...campaign,
+    shards: shards[0] ?? { total: 0, done: 0, sending: 0 },
     counts: { ...counts, total },
     uncertain,
     failures,

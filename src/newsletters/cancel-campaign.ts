@@ -4,7 +4,7 @@ import { recordAudit } from "../privacy/record-audit.ts";
 import type { Db } from "../types.ts";
 import { findCampaign } from "./find-campaign.ts";
 
-/** Stops the campaign for good: a running send job stops between batches; queued deliveries become skipped. */
+/** Stops the campaign for good: every running shard stops between batches; queued deliveries become skipped. */
 export async function cancelCampaign(
   deps: { db: Db; queue: JobQueue; actor?: string },
   input: { slug: string },
@@ -20,6 +20,7 @@ export async function cancelCampaign(
       `campaign "${input.slug}" is ${campaign.status}; it can no longer be cancelled`,
     );
   await deps.queue.cancel("campaign.send", { campaignId: campaign.id });
+  await deps.queue.cancel("campaign.send-shard", { campaignId: campaign.id });
   const skipped = await deps.db.delivery.updateMany({
     where: { campaignId: campaign.id, status: "queued" },
     data: {

@@ -3,7 +3,7 @@ import { recordAudit } from "../privacy/record-audit.ts";
 import type { Db } from "../types.ts";
 import { findCampaign } from "./find-campaign.ts";
 
-/** The send job stops between batches; every recipient not yet handed over keeps waiting for resume. */
+/** Every shard stops between batches; every recipient not yet handed over keeps waiting for resume. */
 export async function pauseCampaign(
   deps: { db: Db; actor?: string },
   input: { slug: string },

@@ -5,8 +5,9 @@ import type { Clock, Db } from "../types.ts";
 import { findCampaign } from "./find-campaign.ts";
 
 /**
- * Queues the send job again. It carries on from the delivery ledger, not from
- * a high-water mark, so nobody already handed to SMTP is sent to twice.
+ * Queues the send job again, which queues the shards not yet done. Each
+ * carries on from the delivery ledger, not from a high-water mark, so nobody
+ * already handed to SMTP is sent to twice.
  */
 export async function resumeCampaign(
   deps: { db: Db; queue: JobQueue; clock: Clock; actor?: string },

@@ -21,7 +21,14 @@ export interface Recipient {
  */
 export async function selectRecipients(
   db: Db,
-  input: { campaignId: number; after: number; limit: number; segment: Segment | null },
+  input: {
+    campaignId: number;
+    after: number;
+    limit: number;
+    segment: Segment | null;
+    /** the shard's last contact id; null or absent: no upper end */
+    upTo?: number | null;
+  },
 ): Promise<Recipient[]> {
   const lower = (values?: string[]) => (values ? values.map((v) => v.toLowerCase()) : null);
   const rows = await db.$queryRawUnsafe<
@@ -51,6 +58,7 @@ export async function selectRecipients(
         AND ($3::text[] IS NULL OR lower(c.industry) = ANY($3::text[]))
         AND ($4::text[] IS NULL OR EXISTS (SELECT 1 FROM unnest(c.product_interests) i WHERE lower(i) = ANY($4::text[])))
         AND ($5::text[] IS NULL OR lower(c.company) = ANY($5::text[]))
+        AND ($7::int IS NULL OR c.id <= $7::int)
       ORDER BY c.id
       LIMIT $6`,
     input.campaignId,
@@ -59,6 +67,7 @@ export async function selectRecipients(
     lower(input.segment?.productInterests),
     lower(input.segment?.company),
     input.limit,
+    input.upTo ?? null,
   );
   return rows.map((r) => ({
     contactId: r.id,
