@@ -5,7 +5,7 @@ import { AppError } from "../errors.ts";
 import type { LegalBasis } from "../generated/prisma/client.ts";
 import { recordAudit } from "../privacy/record-audit.ts";
 import type { Clock, Db, Logger } from "../types.ts";
-import { mapColumns, parseContactRow } from "./contact-row.ts";
+import { mapColumns, parseContactRow, type ColumnMap } from "./contact-row.ts";
 import { fieldProblem } from "./field-limits.ts";
 import { findListBySlug } from "./find-list-by-slug.ts";
 import { parseCsv } from "./parse-csv.ts";
@@ -27,6 +27,8 @@ export interface ImportContactsInput {
   legalBasis?: LegalBasis;
   /** file name for the evidence, if the CSV came from a file */
   fileName?: string;
+  /** which record index holds which field, as an operator mapped them (console); default: read from the header */
+  columns?: ColumnMap;
   actor: string;
   onProgress?(done: number, total: number): void;
 }
@@ -75,7 +77,9 @@ export async function importContacts(
       "invalid_input",
       "the CSV is empty; expected a header line such as: email,name,consent",
     );
-  const columns = mapColumns(parsed.header);
+  const columns = input.columns ?? mapColumns(parsed.header);
+  if (columns.email === undefined)
+    throw new AppError("invalid_input", "no column is mapped to email; expected exactly one");
   const list = input.list === undefined ? undefined : await findListBySlug(deps.db, input.list);
   const now = deps.clock.now();
   const importId = crypto.randomUUID();

@@ -35,6 +35,15 @@ export async function queryAudit(
   const limit = q.limit ?? 100;
   if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
     throw new AppError("invalid_input", `limit ${q.limit} is not valid; expected 1 to 10000`);
+  const where = await auditWhere(deps, q);
+  return deps.db.auditEntry.findMany({ where, orderBy: { id: "desc" }, take: limit });
+}
+
+/** The filter of an audit query, for callers that page through it (the console). */
+export async function auditWhere(
+  deps: { db: Db; config: { suppressionKey: string } },
+  q: AuditQuery,
+): Promise<Prisma.AuditEntryWhereInput> {
   const where: Prisma.AuditEntryWhereInput = {};
   if (q.subject !== undefined) where.OR = await subjectFilter(deps, q.subject.trim());
   if (q.action !== undefined)
@@ -45,7 +54,7 @@ export async function queryAudit(
       ...(q.since ? { gte: q.since } : {}),
       ...(q.until ? { lt: q.until } : {}),
     };
-  return deps.db.auditEntry.findMany({ where, orderBy: { id: "desc" }, take: limit });
+  return where;
 }
 
 async function subjectFilter(
