@@ -1,27 +1,13 @@
 import { AppError } from "../errors.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import type { Db } from "../types.ts";
+import { contactFieldsSelect } from "./contact-fields-select.ts";
 
 /** How many rows of each history the contact page shows (newest first); the export has them all. */
 export const CONTACT_HISTORY_LIMIT = 200;
 
 const detailSelect = {
-  id: true,
-  email: true,
-  name: true,
-  phone: true,
-  company: true,
-  jobTitle: true,
-  industry: true,
-  companyWebsite: true,
-  productInterests: true,
-  notes: true,
-  source: true,
-  lastContactAt: true,
-  customerStatus: true,
-  customerEndedAt: true,
-  createdAt: true,
-  updatedAt: true,
+  ...contactFieldsSelect,
   subscriptions: {
     select: {
       status: true,

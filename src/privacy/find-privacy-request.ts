@@ -1,6 +1,6 @@
 import { AppError } from "../errors.ts";
 import type { Clock, Db } from "../types.ts";
-import type { PrivacyRequestRow } from "./list-privacy-requests.ts";
+import { privacyRequestSelect, type PrivacyRequestRow } from "./list-privacy-requests.ts";
 
 export interface PrivacyRequestDetail extends PrivacyRequestRow {
   id: number;
@@ -15,20 +15,7 @@ export async function findPrivacyRequest(
 ): Promise<PrivacyRequestDetail> {
   const r = await deps.db.privacyRequest.findUnique({
     where: { reference },
-    select: {
-      id: true,
-      reference: true,
-      kind: true,
-      state: true,
-      contactId: true,
-      verificationMethod: true,
-      verificationReference: true,
-      actor: true,
-      receivedAt: true,
-      dueAt: true,
-      completedAt: true,
-      detail: true,
-    },
+    select: { ...privacyRequestSelect, id: true, detail: true },
   });
   if (!r)
     throw new AppError(

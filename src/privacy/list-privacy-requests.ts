@@ -16,6 +16,20 @@ export interface PrivacyRequestRow {
   overdue: boolean;
 }
 
+/** The columns of a request in a list or on its own page (the keyed hash stays out). */
+export const privacyRequestSelect = {
+  reference: true,
+  kind: true,
+  state: true,
+  contactId: true,
+  verificationMethod: true,
+  verificationReference: true,
+  actor: true,
+  receivedAt: true,
+  dueAt: true,
+  completedAt: true,
+} as const;
+
 /** Data-subject requests, open ones first by deadline, then the rest newest first. */
 export async function listPrivacyRequests(
   deps: { db: Db; clock: Clock },
@@ -29,18 +43,7 @@ export async function listPrivacyRequests(
     },
     orderBy: [{ state: "asc" }, { dueAt: "asc" }, { id: "desc" }],
     take: filter.limit ?? 500,
-    select: {
-      reference: true,
-      kind: true,
-      state: true,
-      contactId: true,
-      verificationMethod: true,
-      verificationReference: true,
-      actor: true,
-      receivedAt: true,
-      dueAt: true,
-      completedAt: true,
-    },
+    select: privacyRequestSelect,
   });
   return rows.map((r) => ({ ...r, overdue: r.state === "received" && r.dueAt < now }));
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
+import { contactFieldsSelect } from "../../contacts/contact-fields-select.ts";
 import { createList } from "../../contacts/create-list.ts";
 import { importContacts } from "../../contacts/import-contacts.ts";
 import { listLists } from "../../contacts/list-lists.ts";
@@ -84,22 +85,7 @@ export function register(app: FastifyInstance, deps: HttpDeps): void {
     const contact = await deps.db.contact.findUnique({
       where: { id },
       select: {
-        id: true,
-        email: true,
-        name: true,
-        phone: true,
-        company: true,
-        jobTitle: true,
-        industry: true,
-        companyWebsite: true,
-        productInterests: true,
-        notes: true,
-        source: true,
-        lastContactAt: true,
-        customerStatus: true,
-        customerEndedAt: true,
-        createdAt: true,
-        updatedAt: true,
+        ...contactFieldsSelect,
         subscriptions: {
           select: {
             status: true,
