@@ -150,6 +150,42 @@ describe("CSV import", () => {
   }, 120_000);
 });
 
+describe("CSV import progress", () => {
+  it("htmx polls the progress while a larger file imports, until the outcome replaces it", async () => {
+    const rows = 6000;
+    const dir = await mkdtemp(path.join(os.tmpdir(), "console-import-"));
+    const file = path.join(dir, "big.csv");
+    const lines = Array.from({ length: rows }, (_, i) => `bulk${i}@example.test,Bulk ${i},yes`);
+    await writeFile(file, ["email,name,consent", ...lines].join("\n"));
+    await page.goto(`${c.url}/admin/contacts/import`);
+    await page.getByLabel("CSV file").setInputFiles(file);
+    await page.getByLabel("Subscribe rows with consent to").selectOption("fair-news");
+    await page.getByLabel("Where the consent was collected").fill("bulk test");
+    await page.getByRole("button", { name: "Upload and map columns" }).click();
+    await page.waitForURL(/\/admin\/contacts\/import\/[0-9a-f-]{36}$/);
+    const polls: number[] = [];
+    page.on("response", (r) => {
+      if (r.url().endsWith("/progress")) polls.push(r.status());
+    });
+    const started = Date.now();
+    const status = page.waitForResponse((r) => r.url().endsWith("/status"));
+    await page.getByRole("button", { name: "Import" }).click();
+    const firstHtml = await (await status).text();
+    if (firstHtml.includes("hx-get"))
+      await screenshot(page, "contacts-import-progress").catch(() => "");
+    await page.getByText("Import finished").waitFor({ timeout: 90_000 });
+    const seconds = (Date.now() - started) / 1000;
+    console.log(
+      `console import: ${rows} rows in ${seconds.toFixed(1)} s (${Math.round(rows / seconds)} rows/s), ${polls.length} progress polls`,
+    );
+    // Started while the import ran: only htmx's polling can have brought the outcome in.
+    if (firstHtml.includes("hx-get")) expect(polls.length).toBeGreaterThan(0);
+    expect(polls.every((s) => s === 200)).toBe(true);
+    expect(await c.db.contact.count({ where: { email: { startsWith: "bulk" } } })).toBe(rows);
+    expect(scriptErrors(page)).toEqual([]);
+  }, 150_000);
+});
+
 describe("contacts", () => {
   it("finds a contact and shows the consent ledger with its evidence", async () => {
     const ann = await c.db.contact.findUniqueOrThrow({ where: { email: "ann.berg@example.test" } });
