@@ -149,7 +149,9 @@ export function createJobRunner(opts: JobRunnerOptions): JobRunner {
   // lock-limited job has left Agenda's books, it looks again at once, as a
   // notification would make it (Agenda 6.2.6's processor, not public API).
   function lookAgainAfterEachRun(name: string): void {
-    const settle = (job: Job) => {
+    const settle = (job: Job | undefined) => {
+      // the same events also arrive for other processes' runs (state notifications), without a Job
+      if (!job?.attrs?._id) return;
       const processor = (
         agenda as unknown as {
           jobProcessor?: {

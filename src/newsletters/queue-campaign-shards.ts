@@ -9,8 +9,9 @@ import { startCampaignSend } from "./start-campaign-send.ts";
  * The body of the `campaign.send` job (queued by schedule and resume): starts
  * the campaign and queues one `campaign.send-shard` job per shard not yet
  * done, which every worker sharing the database takes (one shard per worker
- * at a time). Earlier shard jobs of the campaign are replaced, so a resume
- * does not stack them. With every shard done (a campaign resumed after its
+ * at a time). Earlier shard jobs are left alone: one still finishing its last
+ * batch after a pause must not lose its row under it, and a second job for a
+ * shard finds it leased (and looks again) or done. With every shard done (a campaign resumed after its
  * last shard ended while paused) it finishes the campaign here.
  */
 export async function queueCampaignShards(
@@ -23,7 +24,6 @@ export async function queueCampaignShards(
     await finishCampaign(deps.db, campaignId, deps.clock.now());
     return 0;
   }
-  await deps.queue.cancel(SHARD_JOB, { campaignId });
   for (const shard of pending) await deps.queue.now(SHARD_JOB, { campaignId, shardId: shard.id });
   deps.log.info("campaign shards queued", { campaignId, shards: pending.length });
   return pending.length;
