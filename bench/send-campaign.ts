@@ -4,6 +4,9 @@
 // ceiling: raw nodemailer pooled sending of one pre-rendered message to the same
 // server with the same pool size and the same DKIM key.
 //   tsx bench/send-campaign.ts [N=10000] [--pool 5] [--batch 200] [--ed25519] [--no-ceiling]
+// --workers N instead sends the same campaign with 1 and then N worker processes
+// (src/main.ts, sharing the database; shards of --shard contact ids) and prints
+// each rate and the scaling ratio (see bench/send-workers.ts).
 import { spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -21,6 +24,7 @@ import { scheduleCampaign } from "../src/newsletters/schedule-campaign.ts";
 import { sendCampaign } from "../src/newsletters/send-campaign.ts";
 import { createCampaignRenderer } from "../src/newsletters/render-recipient-message.ts";
 import { createTestDatabase } from "../test/support/database.ts";
+import { benchWorkers } from "./send-workers.ts";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 const args = process.argv.slice(2);
@@ -146,7 +150,7 @@ fs.writeFileSync(keyFile, keys.privateKey.export({ type: "pkcs8", format: "pem" 
 
 const database = await createTestDatabase();
 const sink = await startSink();
-const config = loadConfig({
+const benchEnv: Record<string, string> = {
   DATABASE_URL: database.url,
   SIGNING_KEYS: "k1:" + crypto.randomBytes(32).toString("base64"),
   SUPPRESSION_KEY: crypto.randomBytes(32).toString("base64"),
@@ -161,7 +165,8 @@ const config = loadConfig({
   DKIM_SELECTOR: "news",
   DKIM_PRIVATE_KEY_FILE: keyFile,
   LOG_LEVEL: "warn",
-});
+};
+const config = loadConfig(benchEnv);
 const databaseName = new URL(database.url).pathname.slice(1);
 const app = await openApp({ purpose: "bench", config });
 const db = new pg.Pool({ connectionString: database.url, max: 2 });
@@ -194,6 +199,10 @@ try {
     { db: app.db },
     { slug: "bench", template: "monthly", subject: "News for {{name}}", lists: ["news"], content },
   );
+  if (args.includes("--workers")) {
+    await benchWorkers({ app, env: benchEnv, n: N, content }, args);
+    throw new SkipCeiling();
+  }
   const { id } = await scheduleCampaign(app, { slug: "bench" });
 
   {
