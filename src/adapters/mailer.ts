@@ -3,7 +3,6 @@ import fs from "node:fs";
 import net from "node:net";
 import tls from "node:tls";
 import path from "node:path";
-import { Readable } from "node:stream";
 import nodemailer from "nodemailer";
 import type SMTPPool from "nodemailer/lib/smtp-pool/index.js";
 import type Mail from "nodemailer/lib/mailer/index.js";
@@ -217,8 +216,6 @@ function smtpMailer(smtp: NonNullable<Config["smtp"]>, signer: DkimSigner | unde
   const compose = composer();
   // campaign messages skip the Mail object nodemailer's pool builds per message; see raw-smtp-pool.ts
   const rawPool = createRawSmtpPool({
-    host: settings.host,
-    port: settings.port,
     secure: settings.secure,
     requireTls: settings.requireTls,
     tls: settings.tls,
@@ -228,21 +225,12 @@ function smtpMailer(smtp: NonNullable<Config["smtp"]>, signer: DkimSigner | unde
     connect: () => connectSocket(settings),
   });
   const sendBytes = async (envelope: { from: string; to: string[] }, raw: Buffer) => {
-    // The message goes in as a stream so we learn whether all of it was
-    // read: until its last byte is consumed the final "." of DATA (RFC 5321
-    // §4.1.1.4) cannot have been sent, so the server cannot have accepted it.
-    let consumed = false;
-    const stream = new Readable({
-      read() {
-        this.push(raw);
-        this.push(null);
-      },
-    });
-    stream.once("end", () => (consumed = true));
     try {
-      return await rawPool.send(envelope, stream);
+      return await rawPool.send(envelope, raw);
     } catch (error) {
-      throw toSendError(error, consumed, redact);
+      // until DATA's final "." (RFC 5321 §4.1.1.4) is written the server cannot have accepted the message
+      const handedOver = (error as { handedOver?: boolean }).handedOver === true;
+      throw toSendError(error, handedOver, redact);
     }
   };
   return {

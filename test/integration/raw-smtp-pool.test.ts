@@ -2,21 +2,16 @@
 // real sink: connections are reused up to maxMessages, and a connection the
 // server closes while idle gives its slot back instead of starving the pool.
 import net from "node:net";
-import { Readable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { createRawSmtpPool, type RawSmtpPool } from "../../src/adapters/raw-smtp-pool.ts";
 import { startSmtpSink, type SmtpSink } from "../support/smtp-sink.ts";
 
 const message = (n: number) =>
-  Readable.from([
-    Buffer.from(`Message-ID: <pool-${n}@example.com>\r\nSubject: n\r\n\r\nbody ${n}\r\n`),
-  ]);
+  Buffer.from(`Message-ID: <pool-${n}@example.com>\r\nSubject: n\r\n\r\nbody ${n}\r\n`);
 const envelope = { from: "news@example.com", to: ["reader@example.net"] };
 
 function pool(port: number, size: number, maxMessages: number): RawSmtpPool {
   return createRawSmtpPool({
-    host: "127.0.0.1",
-    port,
     secure: false,
     size,
     maxMessages,
