@@ -190,10 +190,23 @@ async function watchSession(
   while (!deps.signal.aborted) {
     const uids = await session.uidsAfter(lastUid);
     if (uids.length > 0) serverUid = Math.max(serverUid, uids[uids.length - 1]!);
-    for (let i = 0; i < uids.length && !deps.signal.aborted; i += deps.config.inbox.batchSize) {
-      const chunk = uids.slice(i, i + deps.config.inbox.batchSize);
-      lastUid = await processChunk(deps, mailbox, state.uidValidity, session, chunk);
-      await beat();
+    // Two batches in flight at most: the next one is fetched and parsed (CPU here) while
+    // this one's transaction runs (CPU in PostgreSQL). Memory stays two batches whatever
+    // the backlog; the next batch is only read, never recorded, before this one commits.
+    const size = deps.config.inbox.batchSize;
+    let next: Promise<BatchItem[]> | null = null;
+    try {
+      for (let i = 0; i < uids.length && !deps.signal.aborted; i += size) {
+        const chunk = uids.slice(i, i + size);
+        const items = await (next ?? readChunk(deps, session, chunk));
+        const following = uids.slice(i + size, i + 2 * size);
+        next = following.length > 0 ? readChunk(deps, session, following) : null;
+        lastUid = await recordChunk(deps, mailbox, state.uidValidity, session, items, chunk);
+        await beat();
+      }
+    } finally {
+      // a read left behind by an error or an abort must not become an unhandled rejection
+      void next?.catch(() => {});
     }
     await beat();
     const event = await session.waitForChange(waitMs, deps.signal);
@@ -202,13 +215,11 @@ async function watchSession(
   }
 }
 
-async function processChunk(
+async function readChunk(
   deps: WatchDeps,
-  mailbox: WatchedMailbox,
-  uidValidity: bigint,
   session: InboxSession,
   chunk: number[],
-): Promise<number> {
+): Promise<BatchItem[]> {
   const fetched = await session.fetch(chunk);
   const readDeps: ReadDeps = {
     parse: deps.parse,
@@ -217,7 +228,20 @@ async function processChunk(
     ownAddresses: [deps.config.bounce.address, senderOf(deps.config.mailFrom)],
   };
   const items: BatchItem[] = [];
-  for (const m of fetched) items.push({ uid: m.uid, read: await readMessage(readDeps, m.source) });
+  // the raw bytes are dropped as each message is read: only the parsed form is held
+  for (let m = fetched.shift(); m; m = fetched.shift())
+    items.push({ uid: m.uid, read: await readMessage(readDeps, m.source) });
+  return items;
+}
+
+async function recordChunk(
+  deps: WatchDeps,
+  mailbox: WatchedMailbox,
+  uidValidity: bigint,
+  session: InboxSession,
+  items: BatchItem[],
+  chunk: number[],
+): Promise<number> {
   // UIDs that vanished between SEARCH and FETCH (expunged by someone) are passed over
   const lastUid = chunk[chunk.length - 1]!;
   const recordDeps: RecordDeps = {
