@@ -19,7 +19,7 @@ export interface SensitivePosition {
   column: number;
 }
 
-const kindText: Record<SensitiveKind, string> = {
+export const kindText: Record<SensitiveKind, string> = {
   fodselsnummer: "a Norwegian national identity number (fødselsnummer)",
   "d-number": "a Norwegian D-number",
   bsn: "a Dutch citizen service number (BSN)",
