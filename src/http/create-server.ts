@@ -22,6 +22,7 @@ import { register as registerInboxAdmin } from "./admin/inbox.ts";
 import { register as registerEmployeesAdmin } from "./admin/employees.ts";
 import { register as registerHandoversAdmin } from "./admin/handovers.ts";
 import { register as registerPrivacyAdmin } from "./admin/privacy.ts";
+import { register as registerCliAdmin, type CliRunner } from "./admin/cli.ts";
 
 export interface HttpDeps {
   db: Db;
@@ -42,6 +43,8 @@ export interface HttpDeps {
   subscribeRateLimit?: { capacity: number; refillPerSecond: number };
   /** the group-commit queue for unsubscribes; one is made if absent (a benchmark passes its own to observe batches) */
   unsubscribeQueue?: UnsubscribeQueue;
+  /** embedded default: POST /api/cli runs a CLI command started beside this worker */
+  cli?: CliRunner;
 }
 
 export type AdminModule = (app: FastifyInstance, deps: HttpDeps) => void;
@@ -58,6 +61,7 @@ const adminModules: AdminModule[] = [
   registerEmployeesAdmin,
   registerHandoversAdmin,
   registerInboxAdmin,
+  registerCliAdmin,
 ];
 
 // Pages are ours alone: no scripts at all, inline styles only, forms post back here.

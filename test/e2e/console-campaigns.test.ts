@@ -82,7 +82,7 @@ describe("campaigns in the console", () => {
 
     await page.getByRole("link", { name: "New campaign" }).click();
     await page.getByLabel("Short name").fill("december-news");
-    await page.getByLabel("Subject").fill("December news for {{name}}");
+    await page.getByLabel("Subject", { exact: true }).fill("December news for {{name}}");
     await page.getByLabel(/Company News/).check();
     await checkAxe(page);
     await screenshot(page, "campaign-new");
@@ -132,11 +132,11 @@ describe("campaigns in the console", () => {
     await screenshot(page, "campaign-editor");
 
     // problems show at their field: an unknown placeholder, a card number, a bad link
-    await page.getByLabel("Subject").fill("December news for {{nmae}}");
+    await page.getByLabel("Subject", { exact: true }).fill("December news for {{nmae}}");
     await expect
       .poll(() => page.locator("#err-subject").textContent(), { timeout: 20_000 })
       .toContain('unknown placeholder "{{nmae}}"');
-    await page.getByLabel("Subject").fill("December news for {{name}}");
+    await page.getByLabel("Subject", { exact: true }).fill("December news for {{name}}");
     await page
       .getByLabel("Text (Markdown)")
       .nth(1)
@@ -152,7 +152,7 @@ describe("campaigns in the console", () => {
 
     // a test to yourself arrives at the SMTP sink, marked [TEST]
     await page.getByRole("button", { name: "Send a test to me" }).click();
-    await expect(page.locator(".notice.ok").textContent()).resolves.toContain(
+    await expect(page.locator("main > p.notice").textContent()).resolves.toContain(
       `Test sent to ${marketer.email}`,
     );
     const test = await sink.waitFor(1, 30_000);
@@ -167,7 +167,7 @@ describe("campaigns in the console", () => {
     expect(audit.map((a) => a.action)).toContain("campaign.test_sent");
 
     // schedule now: the report follows the send to 100%
-    page.on("dialog", (dialog) => void dialog.accept());
+    page.on("dialog", (dialog) => void dialog.accept().catch(() => {}));
     await page.getByRole("button", { name: "Schedule" }).click();
     await page.waitForURL(/\/admin\/campaigns\/december-news\/report/);
     await expect
@@ -184,14 +184,17 @@ describe("campaigns in the console", () => {
     await expect(page.locator("tbody").textContent()).resolves.toContain("december-news");
     await checkAxe(page);
     await screenshot(page, "campaigns-list");
-    expect(pageErrorsOf(page)).toEqual([]);
+    // hx-sync="this:replace" aborts a preview request that a newer edit overtook; htmx logs the
+    // abort (and the aborted request's end) as errors. Anything else is a real error.
+    const aborted = (e: string) => /^htmx:(sendAbort|afterRequest), /.test(e);
+    expect(pageErrorsOf(page).filter((e) => !aborted(e))).toEqual([]);
   }, 240_000);
 
   it("schedules a time in a time zone, and pauses, resumes and cancels", async () => {
     const page = await c.newPage();
     await signIn(page, c.url, marketer.email, marketer.password, "/admin/campaigns/new");
     await page.getByLabel("Short name").fill("later-news");
-    await page.getByLabel("Subject").fill("Later");
+    await page.getByLabel("Subject", { exact: true }).fill("Later");
     await page.getByLabel(/Company News/).check();
     await page.getByRole("button", { name: "Create draft" }).click();
     await page.waitForURL(/later-news/);
@@ -200,8 +203,15 @@ describe("campaigns in the console", () => {
     const year = new Date().getUTCFullYear() + 1;
     await page.getByLabel("Date and time").fill(`${year}-07-01T09:30`);
     await page.getByLabel("Time zone").selectOption("Europe/Oslo");
-    page.on("dialog", (dialog) => void dialog.accept());
+    page.on("dialog", (dialog) => void dialog.accept().catch(() => {}));
     await page.getByRole("button", { name: "Schedule" }).click();
+    await page.waitForLoadState();
+    expect(
+      await page
+        .locator("main > p.notice")
+        .textContent()
+        .catch(() => ""),
+    ).not.toMatch(/Not scheduled/);
     await page.waitForURL(/later-news\/report/);
     const stored = await c.db.campaign.findUniqueOrThrow({
       where: { slug: "later-news" },
@@ -213,13 +223,13 @@ describe("campaigns in the console", () => {
 
     await page.goto(`${c.url}/admin/campaigns/later-news`);
     await page.getByRole("button", { name: "Pause" }).click();
-    await expect(page.locator(".notice.ok").textContent()).resolves.toContain("paused");
+    await expect(page.locator("main > p.notice").textContent()).resolves.toContain("paused");
     await page.getByRole("button", { name: "Resume" }).click();
-    await expect(page.locator(".notice.ok").textContent()).resolves.toContain("resumed");
+    await expect(page.locator("main > p.notice").textContent()).resolves.toContain("resumed");
     await checkAxe(page);
     await screenshot(page, "campaign-scheduled");
     await page.getByRole("button", { name: "Cancel the campaign" }).click();
-    await expect(page.locator(".notice.ok").textContent()).resolves.toContain("cancelled");
+    await expect(page.locator("main > p.notice").textContent()).resolves.toContain("cancelled");
     expect((await c.db.campaign.findUniqueOrThrow({ where: { slug: "later-news" } })).status).toBe(
       "cancelled",
     );
@@ -258,21 +268,19 @@ describe("campaigns in the console", () => {
     await expect(page.locator(".CodeMirror .cm-error-line").count()).resolves.toBeGreaterThan(0);
     await screenshot(page, "template-editor-error");
     await page.getByRole("button", { name: /^Save/ }).click();
-    await expect(page.locator(".notice.error").first().textContent()).resolves.toContain(
-      "Not saved",
-    );
+    await expect(page.locator("main > p.notice").textContent()).resolves.toContain("Not saved");
     expect(await fs.readFile(file, "utf8")).toBe(original);
 
-    await setSource(original.replace("Hello,", "Good day,"));
+    await setSource(original.replace("Hello {{name}},", "Good day {{name}},"));
     await waitForTemplatePreview(page, "Good day");
     await page.getByRole("button", { name: /^Save/ }).click();
     await page.waitForURL(/notice=saved/);
-    expect(await fs.readFile(file, "utf8")).toContain("Good day,");
+    expect(await fs.readFile(file, "utf8")).toContain("Good day {{name}},");
     const audit = await c.db.auditEntry.findFirst({
       where: { action: "template.saved", subjectId: "newsletters/monthly.mjml" },
     });
     expect(audit?.actor).toBe(`operator:${marketer.id}`);
-    expect(pageErrorsOf(page)).toEqual([]);
+    expect(pageErrorsOf(page).filter((e) => !/status of 422/.test(e))).toEqual([]);
   }, 180_000);
 
   it("is closed to a role without campaigns", async () => {

@@ -148,7 +148,8 @@ export function register(app: FastifyInstance, deps: HttpDeps): void {
             statusOf(error),
           );
         }
-        return reply.redirect(`/admin/campaigns/${encodeURIComponent(slug)}?notice=${name}d`, 303);
+        const done = { pause: "paused", resume: "resumed", cancel: "cancelled" }[name];
+        return reply.redirect(`/admin/campaigns/${encodeURIComponent(slug)}?notice=${done}`, 303);
       },
     );
   control("pause", (slug, actor) => pauseCampaign({ db: deps.db, actor }, { slug }));

@@ -8,7 +8,7 @@
  */
 import { maxArticles } from "../../newsletters/render/content-schemas.ts";
 import type { CampaignFormValues } from "./campaign-form.ts";
-import { html, type Html } from "./console-kit.ts";
+import { escapeHtml, html, Html } from "./console-kit.ts";
 
 export interface BlocksView {
   slug: string;
@@ -19,9 +19,11 @@ export interface BlocksView {
 }
 
 export function errorSlot(name: string, message?: string, oob = false): Html {
-  return html`<p class="field-error" id="err-${name}" ${oob ? html`hx-swap-oob="true"` : ""}>
-    ${message ?? ""}
-  </p>`;
+  // No whitespace inside: an empty slot must match CSS :empty (and read as nothing).
+  const swap = oob ? ' hx-swap-oob="true"' : "";
+  return new Html(
+    `<p class="field-error" id="err-${escapeHtml(name)}"${swap}>${escapeHtml(message ?? "")}</p>`,
+  );
 }
 
 export function textField(opts: {
