@@ -53,8 +53,3 @@ export function zonedTimeToUtc(local: string, zone: string): Date {
   return new Date(candidates[0]!);
 }
 
-/** The IANA zones this runtime knows, for the schedule form's select. */
-export function timeZoneNames(): string[] {
-  const names = Intl.supportedValuesOf("timeZone");
-  return names.includes("UTC") ? names : ["UTC", ...names];
-}
