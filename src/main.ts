@@ -12,6 +12,7 @@ import { createMailer } from "./adapters/mailer.ts";
 import { loadConfig, type Config } from "./config/load-config.ts";
 import { isAppError } from "./errors.ts";
 import { createServer } from "./http/create-server.ts";
+import { announceConsole } from "./http/console/announce-console.ts";
 import type { JobQueue } from "./jobs.ts";
 import { ensureWatchers } from "./inbox/ensure-watchers.ts";
 import { inboxStatus } from "./inbox/inbox-status.ts";
@@ -132,6 +133,7 @@ export async function start(
     worker: opts.worker !== false,
     jobs: jobs.length,
   });
+  if (opts.http !== false) await announceConsole(app, (line) => process.stdout.write(line + "\n"));
   return {
     app,
     url,

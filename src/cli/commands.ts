@@ -34,6 +34,11 @@ export const commandFiles: ReadonlyArray<readonly [file: string, commands: reado
   ["inbox-status.ts", ["inbox"]],
   ["dialogue-list.ts", ["dialogue"]],
   ["dialogue-show.ts", ["dialogue"]],
+  ["operators-add.ts", ["operators"]],
+  ["operators-list.ts", ["operators"]],
+  ["operators-disable.ts", ["operators"]],
+  ["operators-token.ts", ["operators"]],
+  ["operators-reset-password.ts", ["operators"]],
   ["doctor.ts", ["doctor"]],
   ["dkim-generate.ts", ["dkim"]],
 ];

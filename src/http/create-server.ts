@@ -10,7 +10,7 @@ import { isAppError } from "../errors.ts";
 import type { JobQueue } from "../jobs.ts";
 import type { Clock, Db, Logger, Mailer } from "../types.ts";
 import type { UnsubscribeQueue } from "../unsubscribe/unsubscribe-queue.ts";
-import { isAdminAuthorised } from "./admin-auth.ts";
+import { apiActorOf, checkApiAccess } from "./api-access.ts";
 import { limitConnections } from "./connection-limits.ts";
 import { httpStatusOf } from "./error-status.ts";
 import { messagePage } from "./pages/layout.ts";
@@ -22,6 +22,7 @@ import { register as registerInboxAdmin } from "./admin/inbox.ts";
 import { register as registerEmployeesAdmin } from "./admin/employees.ts";
 import { register as registerHandoversAdmin } from "./admin/handovers.ts";
 import { register as registerPrivacyAdmin } from "./admin/privacy.ts";
+import { register as registerOperatorsAdmin } from "./admin/operators.ts";
 import { register as registerCliAdmin, type CliRunner } from "./admin/cli.ts";
 
 export interface HttpDeps {
@@ -61,6 +62,7 @@ const adminModules: AdminModule[] = [
   registerEmployeesAdmin,
   registerHandoversAdmin,
   registerInboxAdmin,
+  registerOperatorsAdmin,
   registerCliAdmin,
 ];
 
@@ -134,23 +136,23 @@ export function createServer(deps: HttpDeps): FastifyInstance {
   // and the routes cannot be mapped without the token.
   app.addHook("onRequest", async (request, reply) => {
     if (!isApi(request)) return;
-    if (deps.config.adminToken === undefined) {
-      return reply.code(401).send({
-        error: "unauthorized",
-        message:
-          "the admin API is disabled: set ADMIN_TOKEN (openssl rand -hex 24) and send Authorization: Bearer <ADMIN_TOKEN>",
+    const access = await checkApiAccess(deps, request);
+    if (!access.ok) {
+      if (access.status === 401) reply.header("www-authenticate", 'Bearer realm="mailsteward"');
+      return reply.code(access.status).send({
+        error: access.status === 401 ? "unauthorized" : "forbidden",
+        message: access.message,
       });
     }
-    if (!isAdminAuthorised(deps.config.adminToken, request.headers.authorization)) {
-      return reply.code(401).header("www-authenticate", 'Bearer realm="mailsteward"').send({
-        error: "unauthorized",
-        message: "missing or wrong bearer token; send Authorization: Bearer <ADMIN_TOKEN>",
-      });
-    }
+    (request as FastifyRequest & { apiActor?: string }).apiActor = access.actor;
   });
   app.register(
     async (api) => {
-      api.get("/whoami", async () => ({ admin: true }));
+      api.get("/whoami", async (request) =>
+        apiActorOf(request) === "api"
+          ? { admin: true }
+          : { admin: false, actor: apiActorOf(request) },
+      );
       for (const register of adminModules) register(api, deps);
     },
     { prefix: "/api" },

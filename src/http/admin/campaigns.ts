@@ -1,4 +1,5 @@
-import type { FastifyInstance } from "fastify";
+import { apiActorOf } from "../api-access.ts";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { campaignReport } from "../../newsletters/campaign-report.ts";
 import { cancelCampaign } from "../../newsletters/cancel-campaign.ts";
@@ -39,18 +40,18 @@ const previewQuery = z.object({
  *   GET  /api/campaigns/:slug/preview?contactId=|email=&part=html|text|eml
  */
 export function register(app: FastifyInstance, deps: HttpDeps): void {
-  const campaignDeps = { ...deps, actor: "api" };
+  const campaignDeps = (request: FastifyRequest) => ({ ...deps, actor: apiActorOf(request) });
   app.post("/campaigns", async (request, reply) => {
     const body = parseBody(createBody, request.body, "campaign");
     const campaign = await createCampaign(
-      { db: deps.db, templatesDir: deps.config.templatesDir, actor: "api" },
+      { db: deps.db, templatesDir: deps.config.templatesDir, actor: apiActorOf(request) },
       { ...body, preheader: body.preheader ?? null, segment: body.segment ?? null },
     );
     return reply.code(201).send(campaign);
   });
   app.post<{ Params: { slug: string } }>("/campaigns/:slug/schedule", async (request) => {
     const body = parseBody(scheduleBody, request.body, "schedule request");
-    const result = await scheduleCampaign(campaignDeps, {
+    const result = await scheduleCampaign(campaignDeps(request), {
       slug: request.params.slug,
       at: body.at ? new Date(body.at) : undefined,
       allowSensitive: body.allowSensitive,
@@ -58,15 +59,15 @@ export function register(app: FastifyInstance, deps: HttpDeps): void {
     return { id: result.id, scheduledAt: result.scheduledAt.toISOString() };
   });
   app.post<{ Params: { slug: string } }>("/campaigns/:slug/pause", async (request) => {
-    await pauseCampaign(campaignDeps, { slug: request.params.slug });
+    await pauseCampaign(campaignDeps(request), { slug: request.params.slug });
     return { status: "paused" };
   });
   app.post<{ Params: { slug: string } }>("/campaigns/:slug/resume", async (request) => {
-    await resumeCampaign(campaignDeps, { slug: request.params.slug });
+    await resumeCampaign(campaignDeps(request), { slug: request.params.slug });
     return { status: "resumed" };
   });
   app.post<{ Params: { slug: string } }>("/campaigns/:slug/cancel", async (request) => {
-    const result = await cancelCampaign(campaignDeps, { slug: request.params.slug });
+    const result = await cancelCampaign(campaignDeps(request), { slug: request.params.slug });
     return { status: "cancelled", ...result };
   });
   app.get<{ Params: { slug: string } }>("/campaigns/:slug/report", async (request) =>

@@ -1,3 +1,4 @@
+import { apiActorOf } from "../api-access.ts";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { contactFieldsSelect } from "../../contacts/contact-fields-select.ts";
@@ -70,7 +71,7 @@ export function register(app: FastifyInstance, deps: HttpDeps): void {
       consentSource: query.consentSource,
       legalBasis: query.legalBasis,
       fileName: query.fileName,
-      actor: "api",
+      actor: apiActorOf(request),
     });
     return reply.code(200).send(result);
   });
@@ -121,12 +122,16 @@ export function register(app: FastifyInstance, deps: HttpDeps): void {
 
   app.post("/lists", async (request, reply) => {
     const body = parseBody(listBody, request.body, "body");
-    return reply.code(201).send(await createList(deps, { ...body, actor: "api" }));
+    return reply.code(201).send(await createList(deps, { ...body, actor: apiActorOf(request) }));
   });
 
   app.patch<{ Params: { slug: string } }>("/lists/:slug", async (request) => {
     const body = parseBody(listPatch, request.body, "body");
-    return setListPublic(deps, { slug: request.params.slug, public: body.public, actor: "api" });
+    return setListPublic(deps, {
+      slug: request.params.slug,
+      public: body.public,
+      actor: apiActorOf(request),
+    });
   });
 
   app.post("/subscriptions", async (request, reply) => {
@@ -134,7 +139,7 @@ export function register(app: FastifyInstance, deps: HttpDeps): void {
     const result = await subscribeContact(deps, {
       ...body,
       evidence: { method: "api", ...body.evidence } as Prisma.InputJsonObject,
-      actor: "api",
+      actor: apiActorOf(request),
     });
     return reply.code(result.changed ? 201 : 200).send(result);
   });

@@ -1,3 +1,4 @@
+import { apiActorOf } from "../api-access.ts";
 import type { FastifyInstance } from "fastify";
 import { addEmployee } from "../../mailboxes/add-employee.ts";
 import { checkMailbox } from "../../mailboxes/check-mailbox.ts";
@@ -31,7 +32,7 @@ export function register(app: FastifyInstance, deps: HttpDeps): void {
   }));
 
   app.post("/employees", async (request, reply) =>
-    reply.code(201).send(await addEmployee(deps, request.body, "api")),
+    reply.code(201).send(await addEmployee(deps, request.body, apiActorOf(request))),
   );
 
   app.get<ByRef>("/employees/:ref", async (request) => {
@@ -49,12 +50,12 @@ export function register(app: FastifyInstance, deps: HttpDeps): void {
   });
 
   app.patch<ByRef>("/employees/:ref", async (request) =>
-    updateEmployee(deps, request.params.ref, request.body, "api"),
+    updateEmployee(deps, request.params.ref, request.body, apiActorOf(request)),
   );
 
   app.delete<ByRef & { Querystring: { force?: string } }>("/employees/:ref", async (request) =>
     removeEmployee(deps, request.params.ref, {
-      actor: "api",
+      actor: apiActorOf(request),
       force: request.query.force === "true",
     }),
   );
@@ -67,7 +68,7 @@ export function register(app: FastifyInstance, deps: HttpDeps): void {
     const body = (request.body ?? {}) as { dryRun?: unknown };
     if (body.dryRun === true) {
       const { report, selections } = await cleanupMailbox(deps, request.params.ref, {
-        actor: "api",
+        actor: apiActorOf(request),
         dryRun: true,
       });
       return {
@@ -79,7 +80,7 @@ export function register(app: FastifyInstance, deps: HttpDeps): void {
         })),
       };
     }
-    return reply.code(202).send(await queueCleanup(deps, request.params.ref, "api"));
+    return reply.code(202).send(await queueCleanup(deps, request.params.ref, apiActorOf(request)));
   });
 
   app.post("/cleanup/reviews", async (request, reply) => {

@@ -1,3 +1,4 @@
+import { apiActorOf } from "../api-access.ts";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { openHandoverSession } from "../../adapters/imap-handover-session.ts";
@@ -45,7 +46,7 @@ export function register(app: FastifyInstance, deps: HttpDeps): void {
             secretsDir: deps.config.mailboxes.secretsDir,
             tlsVerify: deps.config.mailboxes.tlsVerify,
           },
-          actor: "api",
+          actor: apiActorOf(request),
         },
         { employee: from.id, successor: successor.id, all, dryRun: true },
       );

@@ -1,3 +1,4 @@
+import { apiActorOf } from "../api-access.ts";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { AppError } from "../../errors.ts";
@@ -39,7 +40,7 @@ export function register(app: FastifyInstance, deps: HttpDeps): void {
         contact: { email: body.email },
         kind,
         verification: { method: body.verifiedBy, reference: body.reference ?? null },
-        actor: "api",
+        actor: apiActorOf(request),
         source: "api",
       });
       return reply.code(200).send({ erased: true, ...result });
@@ -66,7 +67,7 @@ export function register(app: FastifyInstance, deps: HttpDeps): void {
     const now = deps.clock.now();
     const result = await applyRetention(deps, {
       dryRun: true,
-      actor: "api",
+      actor: apiActorOf(request),
       horizon: withinDays > 0 ? new Date(now.getTime() + withinDays * 86_400_000) : undefined,
     });
     return result;
@@ -77,7 +78,7 @@ export function register(app: FastifyInstance, deps: HttpDeps): void {
     return exportContact(deps, {
       email: body.email,
       verification: { method: body.verifiedBy, reference: body.reference ?? null },
-      actor: "api",
+      actor: apiActorOf(request),
     });
   });
 
@@ -91,7 +92,7 @@ export function register(app: FastifyInstance, deps: HttpDeps): void {
       email: body.email,
       changes: body.changes,
       verification: { method: body.verifiedBy, reference: body.reference ?? null },
-      actor: "api",
+      actor: apiActorOf(request),
     });
   });
 
