@@ -13,6 +13,8 @@ import { loadConfig, type Config } from "./config/load-config.ts";
 import { isAppError } from "./errors.ts";
 import { createServer } from "./http/create-server.ts";
 import { announceConsole } from "./http/console/announce-console.ts";
+import type { CliRunner } from "./http/admin/cli.ts";
+import { publishWorkerEndpoint } from "./adapters/worker-endpoint.ts";
 import type { JobQueue } from "./jobs.ts";
 import { ensureWatchers } from "./inbox/ensure-watchers.ts";
 import { inboxStatus } from "./inbox/inbox-status.ts";
@@ -92,7 +94,20 @@ export async function start(
 ): Promise<Running> {
   const app = await openApp(opts);
   const startedAt = Date.now();
+  let endpoint: ReturnType<typeof publishWorkerEndpoint> | undefined;
   const server = createServer({
+    // One process owns the embedded database: CLI commands started beside it run in here.
+    ...(app.database.embedded
+      ? {
+          cli: {
+            key: () => endpoint?.endpoint.key,
+            async run(request, io) {
+              const { runCliInProcess } = await import("./cli/run-cli-in-process.ts");
+              return runCliInProcess(app, request, io);
+            },
+          } satisfies CliRunner,
+        }
+      : {}),
     db: app.db,
     config: app.config,
     clock: app.clock,
@@ -116,7 +131,12 @@ export async function start(
       await app.jobs.start();
       await ensureWatchers(app);
     }
-    if (opts.http !== false) await server.listen({ host: app.config.host, port: app.config.port });
+    if (opts.http !== false) {
+      await server.listen({ host: app.config.host, port: app.config.port });
+      const { port } = server.server.address() as { port: number };
+      if (app.database.embedded)
+        endpoint = publishWorkerEndpoint(app.config.dataDir, { host: app.config.host, port });
+    }
   } catch (error) {
     await server.close();
     await app.close();
@@ -138,6 +158,7 @@ export async function start(
     app,
     url,
     async stop() {
+      endpoint?.remove();
       await server.close();
       await app.close();
     },

@@ -4,6 +4,7 @@ import { AppError } from "../errors.ts";
 import { createCampaign, parseSegment } from "../newsletters/create-campaign.ts";
 import { commandGroup } from "./command-group.ts";
 import { say, withApp } from "./with-app.ts";
+import { cliPath } from "./cli-context.ts";
 
 export function campaignGroup(program: Command): Command {
   return commandGroup(program, "campaign", "compose, schedule and follow newsletters");
@@ -12,7 +13,7 @@ export function campaignGroup(program: Command): Command {
 function readJson(file: string, what: string): unknown {
   let text: string;
   try {
-    text = fs.readFileSync(file, "utf8");
+    text = fs.readFileSync(cliPath(file), "utf8");
   } catch (error) {
     throw new AppError(
       "invalid_input",

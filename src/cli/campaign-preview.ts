@@ -4,11 +4,12 @@ import type { Command } from "commander";
 import { previewCampaign } from "../newsletters/preview-campaign.ts";
 import { campaignGroup } from "./campaign-create.ts";
 import { say, withApp } from "./with-app.ts";
+import { cliPath, untilInterrupted } from "./cli-context.ts";
 
 /** 0600 whatever the umask, also when the file existed with wider modes. */
 function writePrivate(file: string, data: string | Buffer): void {
-  fs.writeFileSync(file, data, { mode: 0o600 });
-  fs.chmodSync(file, 0o600);
+  fs.writeFileSync(cliPath(file), data, { mode: 0o600 });
+  fs.chmodSync(cliPath(file), 0o600);
 }
 
 export function register(program: Command): void {
@@ -62,9 +63,8 @@ export function register(program: Command): void {
         const address = server.address();
         const actual = typeof address === "object" && address ? address.port : port;
         say(`serving the preview on http://127.0.0.1:${actual}/ (text part: /text); Ctrl-C stops`);
-        await new Promise<void>((resolve) =>
-          process.once("SIGINT", () => server.close(() => resolve())),
-        );
+        await untilInterrupted();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
       },
     );
 }

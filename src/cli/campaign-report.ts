@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { campaignReport, type CampaignReport } from "../newsletters/campaign-report.ts";
 import { campaignGroup } from "./campaign-create.ts";
+import { followCampaign } from "./follow-campaign.ts";
 import { say, withApp } from "./with-app.ts";
 
 export function register(program: Command): void {
@@ -11,8 +12,14 @@ export function register(program: Command): void {
       "progress and outcome: deliveries per state, uncertain recipients, failures with the server's answer",
     )
     .option("--json", "print the report as JSON")
-    .action(async (slug: string, opts: { json?: boolean }) => {
-      const report = await withApp("campaign report", (app) => campaignReport(app.db, slug));
+    .option(
+      "--follow",
+      "show the send's progress until the campaign has finished (a bar on a terminal, a line per tenth otherwise), then the report",
+    )
+    .action(async (slug: string, opts: { json?: boolean; follow?: boolean }) => {
+      const report = await withApp("campaign report", (app) =>
+        opts.follow ? followCampaign(app, slug) : campaignReport(app.db, slug),
+      );
       if (opts.json) return say(JSON.stringify(report, null, 2));
       for (const line of formatReport(report)) say(line);
     });

@@ -1,12 +1,13 @@
 import cliProgress from "cli-progress";
 import type { CleanupProgress } from "../mailboxes/cleanup-mailbox.ts";
+import { cliStderr } from "./cli-context.ts";
 
 /**
  * Progress of a cleanup on stderr: a bar per phase and folder on a terminal
  * (cli-progress), plain lines otherwise (a log file or CI shows each folder's
  * start and end and every tenth in between, not a stream of redraws).
  */
-export function cleanupProgress(stream: NodeJS.WriteStream = process.stderr): {
+export function cleanupProgress(stream: NodeJS.WriteStream = cliStderr()): {
   update(p: CleanupProgress): void;
   stop(): void;
 } {

@@ -6,6 +6,8 @@ import { knownColumns } from "../contacts/contact-row.ts";
 import { AppError } from "../errors.ts";
 import type { LegalBasis } from "../generated/prisma/client.ts";
 import { commandGroup } from "./command-group.ts";
+import { cliPath } from "./cli-context.ts";
+import { countProgress } from "./count-progress.ts";
 import { say, withApp } from "./with-app.ts";
 
 const legalBases: LegalBasis[] = ["legitimate_interest", "contract", "consent"];
@@ -48,7 +50,7 @@ Example:
         opts: { list?: string; consentSource: string; legalBasis: LegalBasis },
       ) => {
         try {
-          await fs.promises.access(file, fs.constants.R_OK);
+          await fs.promises.access(cliPath(file), fs.constants.R_OK);
         } catch (error) {
           throw new AppError(
             "invalid_input",
@@ -56,23 +58,16 @@ Example:
           );
         }
         await withApp("contacts import", async (app) => {
-          const tty = process.stderr.isTTY === true;
-          let shown = 0;
+          const progress = countProgress("importing", "rows");
           const result = await importContacts(app, {
-            csv: fs.createReadStream(file),
+            csv: fs.createReadStream(cliPath(file)),
             list: opts.list,
             consentSource: opts.consentSource,
             legalBasis: opts.legalBasis,
             fileName: path.basename(file),
             actor: "cli",
-            onProgress(done, total) {
-              if (!tty || (done - shown < 1000 && done < total)) return;
-              shown = done;
-              process.stderr.write(
-                `\rimporting: ${done}/${total} rows${done === total ? "\n" : ""}`,
-              );
-            },
-          });
+            onProgress: (done, total) => progress.update(done, total),
+          }).finally(() => progress.stop());
           say(`import ${result.importId}: ${result.rows} rows read from ${path.basename(file)}`);
           say(`  new contacts:    ${result.imported}`);
           say(`  updated:         ${result.updated}`);

@@ -1,5 +1,6 @@
 import cliProgress from "cli-progress";
 import type { HandoverProgress } from "../mailboxes/run-handover.ts";
+import { cliStderr } from "./cli-context.ts";
 
 const mb = (bytes: number) => (bytes / 1048576).toFixed(1);
 
@@ -8,7 +9,7 @@ const mb = (bytes: number) => (bytes / 1048576).toFixed(1);
  * (messages and MB, rate, time left) on a terminal; on anything else a
  * line per phase and per tenth, not a stream of redraws.
  */
-export function handoverProgress(stream: NodeJS.WriteStream = process.stderr): {
+export function handoverProgress(stream: NodeJS.WriteStream = cliStderr()): {
   update(p: HandoverProgress): void;
   stop(): void;
 } {

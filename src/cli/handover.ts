@@ -5,6 +5,7 @@ import { runHandover, type HandoverProgress } from "../mailboxes/run-handover.ts
 import type { App } from "../main.ts";
 import { handoverProgress } from "./handover-progress.ts";
 import { say, withApp } from "./with-app.ts";
+import { setCliExitCode } from "./cli-context.ts";
 
 export function register(program: Command): void {
   program
@@ -50,7 +51,7 @@ export function register(program: Command): void {
         }
         if (opts.json) return say(JSON.stringify(report, null, 2));
         for (const line of formatHandoverReport(report)) say(line);
-        if (!report.dryRun && !report.verifiedOk) process.exitCode = 1;
+        if (!report.dryRun && !report.verifiedOk) setCliExitCode(1);
       },
     );
 }

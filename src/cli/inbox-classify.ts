@@ -5,6 +5,7 @@ import { isAppError } from "../errors.ts";
 import { classifyMessage } from "../inbox/classify-message.ts";
 import type { ParsedMessage } from "../inbox/inbox-types.ts";
 import { commandGroup } from "./command-group.ts";
+import { cliPath, cliStdout, setCliExitCode } from "./cli-context.ts";
 
 /**
  * `mailsteward inbox classify --json FILE...`: the production parse and classification
@@ -41,9 +42,9 @@ export function register(program: Command): void {
           const line = await classifyFile(file, opts);
           if (line.kind === "unparseable" && line.unreadable) unreadable++;
           delete line.unreadable;
-          process.stdout.write(JSON.stringify(line) + "\n");
+          cliStdout().write(JSON.stringify(line) + "\n");
         }
-        if (unreadable === files.length) process.exitCode = 1;
+        if (unreadable === files.length) setCliExitCode(1);
       },
     );
 }
@@ -65,7 +66,7 @@ async function classifyFile(
 ): Promise<Line> {
   let raw: Buffer;
   try {
-    raw = await readFile(file);
+    raw = await readFile(cliPath(file));
   } catch (error) {
     const reason = `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`;
     return { file, kind: "unparseable", reason, unreadable: true };

@@ -2,26 +2,29 @@
 /**
  * `mailsteward <command>`: one command per file in this folder, each exporting
  * `register(program)`. Errors from the domain print their message and exit 1.
+ * On the embedded default, while a worker owns the data directory, a command
+ * runs in that worker (withApp throws WorkerRunning; see cli-protocol.ts).
  */
-import { Command } from "commander";
-import { isAppError } from "../errors.ts";
-import { filesFor } from "./commands.ts";
+import { buildProgram, formatCliError } from "./build-program.ts";
+import { forwardToWorker, WorkerRunning } from "./forward-to-worker.ts";
+import { ignoreWorker } from "./with-app.ts";
 
-const program = new Command("mailsteward")
-  .description(
-    "Keeps a privacy statement's email promises: consent-gated newsletters, one-click unsubscribe, dialogue records, retention.",
-  )
-  .showHelpAfterError();
+const args = process.argv.slice(2);
 
-// Only the named command's files are loaded (see commands.ts); the rest would cost seconds.
-for (const file of filesFor(process.argv.slice(2))) {
-  const { register } = (await import(`./${file}`)) as { register(program: Command): void };
-  register(program);
+async function run(): Promise<void> {
+  try {
+    await (await buildProgram(args)).parseAsync(args, { from: "user" });
+  } catch (error) {
+    if (!(error instanceof WorkerRunning)) throw error;
+    const code = await forwardToWorker(error, args);
+    if (code !== undefined) process.exit(code);
+    // The worker stopped listening (it is stopping): open the data directory here, as without one.
+    ignoreWorker();
+    await (await buildProgram(args)).parseAsync(args, { from: "user" });
+  }
 }
 
-program.parseAsync(process.argv).catch((error) => {
-  process.stderr.write(
-    `mailsteward: ${isAppError(error) ? error.message : error instanceof Error ? error.stack : String(error)}\n`,
-  );
+run().catch((error) => {
+  process.stderr.write(formatCliError(error));
   process.exit(1);
 });

@@ -8,6 +8,7 @@ import { listPrivacyRequests } from "../privacy/list-privacy-requests.ts";
 import { renderExportHtml } from "../privacy/render-export-html.ts";
 import { privacyGroup, withVerification } from "./privacy-group.ts";
 import { say, withApp } from "./with-app.ts";
+import { cliPath } from "./cli-context.ts";
 
 const day = (d: Date | null) => (d === null ? "-" : d.toISOString().slice(0, 10));
 
@@ -33,13 +34,19 @@ export function register(program: Command): void {
             verification: { method: opts.verifiedBy, reference: opts.reference ?? null },
             actor: "cli",
           });
-          await fs.promises.mkdir(opts.out, { recursive: true });
+          await fs.promises.mkdir(cliPath(opts.out), { recursive: true });
           const base = path.join(opts.out, doc.request.reference);
           // Personal data: readable by the operator only.
-          await fs.promises.writeFile(`${base}.json`, JSON.stringify(doc, null, 2) + "\n", {
+          await fs.promises.writeFile(
+            cliPath(`${base}.json`),
+            JSON.stringify(doc, null, 2) + "\n",
+            {
+              mode: 0o600,
+            },
+          );
+          await fs.promises.writeFile(cliPath(`${base}.html`), renderExportHtml(doc), {
             mode: 0o600,
           });
-          await fs.promises.writeFile(`${base}.html`, renderExportHtml(doc), { mode: 0o600 });
           say(`request ${doc.request.reference}: wrote ${base}.json and ${base}.html`);
           say(
             `  ${doc.subscriptions.length} subscriptions, ${doc.consentLedger.length} consent events, ${doc.deliveries.length} deliveries, ${doc.dialogueRecords.length} dialogue records, ${doc.disclosures.length} disclosures`,

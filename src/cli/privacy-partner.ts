@@ -6,6 +6,7 @@ import { exportPartnerContacts, partnerCsv } from "../privacy/export-partner-con
 import { linkPartner } from "../privacy/link-partner.ts";
 import { privacyGroup } from "./privacy-group.ts";
 import { say, withApp } from "./with-app.ts";
+import { cliPath } from "./cli-context.ts";
 
 const operator = () => `cli:${os.userInfo().username}`;
 
@@ -23,15 +24,17 @@ export function register(program: Command): void {
           partner: opts.partner,
           actor: operator(),
         });
-        await fs.promises.mkdir(opts.out, { recursive: true });
+        await fs.promises.mkdir(cliPath(opts.out), { recursive: true });
         const slug = result.partner
           .toLowerCase()
           .replace(/[^a-z0-9]+/g, "-")
           .replace(/^-|-$/g, "");
         const base = path.join(opts.out, `${slug || "partner"}-${result.exportId.slice(0, 8)}`);
-        await fs.promises.writeFile(`${base}.csv`, partnerCsv(result.records), { mode: 0o600 });
+        await fs.promises.writeFile(cliPath(`${base}.csv`), partnerCsv(result.records), {
+          mode: 0o600,
+        });
         await fs.promises.writeFile(
-          `${base}.json`,
+          cliPath(`${base}.json`),
           JSON.stringify(result.records, null, 2) + "\n",
           {
             mode: 0o600,

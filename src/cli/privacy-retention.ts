@@ -4,6 +4,7 @@ import { applyRetention, type RetentionProgress } from "../privacy/apply-retenti
 import { describePolicy } from "../privacy/describe-policy.ts";
 import { privacyGroup } from "./privacy-group.ts";
 import { say, withApp } from "./with-app.ts";
+import { cliStderr } from "./cli-context.ts";
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -30,10 +31,10 @@ export function register(program: Command): void {
       if (within > 0 && !opts.dryRun)
         throw new AppError("invalid_input", "--within only goes with --dry-run");
       await withApp("privacy retention", async (app) => {
-        const tty = process.stderr.isTTY === true;
+        const tty = cliStderr().isTTY === true;
         const show = (p: RetentionProgress) => {
           if (tty)
-            process.stderr.write(
+            cliStderr().write(
               `\rretention: ${p.judged} contacts judged, ${p.due} due, ${p.erased} erased`,
             );
         };
@@ -44,7 +45,7 @@ export function register(program: Command): void {
             within > 0 ? new Date(app.clock.now().getTime() + within * 86_400_000) : undefined,
           onProgress: show,
         });
-        if (tty) process.stderr.write("\n");
+        if (tty) cliStderr().write("\n");
         if (opts.dryRun && opts.json)
           return say(JSON.stringify({ ...result, list: result.list }, null, 2));
         if (opts.dryRun) {

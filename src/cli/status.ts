@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { say, withApp } from "./with-app.ts";
+import { cliStderr } from "./cli-context.ts";
 
 export function register(program: Command): void {
   program
@@ -25,7 +26,7 @@ export function register(program: Command): void {
         const loose = app.database.looseModes;
         if (loose.length > 0) {
           // stderr, so a script reading the figures still sees the warning.
-          process.stderr.write(
+          cliStderr().write(
             `warning: ${loose.length} entries under ${app.config.dataDir} were open to other local users (for example ${loose[0]!.path}, mode ${loose[0]!.mode}); they are now 0700/0600, but anyone who could read them may have copied contacts or secrets. Keep DATA_DIR private (see SECURITY.md).\n`,
           );
         }

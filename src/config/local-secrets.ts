@@ -27,11 +27,17 @@ export function resolveSecrets(
   given: Given,
   opts: { embedded: boolean; dataDir: string; warn: (message: string) => void },
 ): Secrets {
+  const file = path.join(opts.dataDir, "secrets.json");
   if (given.signingKeys && given.suppressionKey) {
     return {
       signingKeys: given.signingKeys,
       suppressionKey: given.suppressionKey,
-      adminToken: given.adminToken,
+      // The CLI beside an embedded worker runs its commands through the admin API with this token.
+      adminToken:
+        given.adminToken ??
+        (opts.embedded
+          ? readOrCreateSecrets(file, opts.dataDir, opts.warn, ["adminToken"]).adminToken
+          : undefined),
     };
   }
   if (!opts.embedded) {
@@ -46,8 +52,11 @@ export function resolveSecrets(
       `${missing} must be set when DATABASE_URL is: SIGNING_KEYS=k1:$(openssl rand -base64 32) and SUPPRESSION_KEY=$(openssl rand -base64 32); keep them secret and stable (changing them breaks sent links and suppression)`,
     );
   }
-  const file = path.join(opts.dataDir, "secrets.json");
-  const stored = readOrCreateSecrets(file, opts.dataDir, opts.warn);
+  const stored = readOrCreateSecrets(file, opts.dataDir, opts.warn, [
+    ...(given.signingKeys ? [] : (["signingKeys"] as const)),
+    ...(given.suppressionKey ? [] : (["suppressionKey"] as const)),
+    ...(given.adminToken ? [] : (["adminToken"] as const)),
+  ]);
   return {
     signingKeys:
       given.signingKeys ?? parseSigningKeys(stored.signingKeys ?? "", `${file} signingKeys`),
@@ -75,10 +84,15 @@ function readOrCreateSecrets(
   file: string,
   dataDir: string,
   warn: (message: string) => void,
+  want: ReadonlyArray<keyof StoredSecrets>,
 ): StoredSecrets {
   const deadline = Date.now() + 10_000;
   for (;;) {
-    if (fs.existsSync(file)) return readSecrets(file);
+    if (fs.existsSync(file)) {
+      const stored = readSecrets(file);
+      if (stored.adminToken || !want.includes("adminToken")) return stored;
+      return addAdminToken(file, dataDir, warn) ?? stored;
+    }
     let lock: { release(): void } | undefined;
     try {
       lock = lockDataDir(dataDir, "creating secrets.json");
@@ -90,17 +104,25 @@ function readOrCreateSecrets(
     }
     try {
       if (fs.existsSync(file)) return readSecrets(file);
-      const fresh: StoredSecrets = {
-        signingKeys: formatSigningKeys([{ id: "k1", secret: crypto.randomBytes(32) }]),
-        suppressionKey: crypto.randomBytes(32).toString("base64"),
-        adminToken: crypto.randomBytes(24).toString("hex"),
+      // Only what the environment does not give: a key stored unused here would silently take
+      // over (and break every link already sent) the day the variable is dropped.
+      const generate = {
+        signingKeys: () => formatSigningKeys([{ id: "k1", secret: crypto.randomBytes(32) }]),
+        suppressionKey: () => crypto.randomBytes(32).toString("base64"),
+        adminToken: () => crypto.randomBytes(24).toString("hex"),
       };
+      const fresh = Object.fromEntries(want.map((k) => [k, generate[k]()])) as StoredSecrets;
       const temporary = `${file}.${process.pid}.${crypto.randomBytes(4).toString("hex")}`;
       fs.writeFileSync(temporary, JSON.stringify(fresh, null, 2), { mode: 0o600, flag: "wx" });
       try {
         fs.linkSync(temporary, file);
+        const names = {
+          signingKeys: "signing keys",
+          suppressionKey: "suppression key",
+          adminToken: "admin token",
+        };
         warn(
-          `generated signing keys, suppression key and admin token into ${file} (mode 0600); back it up with the data, or set SIGNING_KEYS, SUPPRESSION_KEY and ADMIN_TOKEN`,
+          `generated ${want.map((k) => names[k]).join(", ")} into ${file} (mode 0600); back it up with the data, or set SIGNING_KEYS, SUPPRESSION_KEY and ADMIN_TOKEN`,
         );
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
@@ -111,6 +133,42 @@ function readOrCreateSecrets(
     } finally {
       lock.release();
     }
+  }
+}
+
+/**
+ * A secrets.json from before the admin token was generated, or written when
+ * SIGNING_KEYS and SUPPRESSION_KEY came from the environment, gets one, so the
+ * CLI can reach the worker's admin API. The file is replaced whole (rename)
+ * under the owner lock; a process that finds the lock held (a running worker,
+ * which added the token when it started) goes on without.
+ */
+function addAdminToken(
+  file: string,
+  dataDir: string,
+  warn: (message: string) => void,
+): StoredSecrets | undefined {
+  let lock: { release(): void };
+  try {
+    lock = lockDataDir(dataDir, "adding an admin token to secrets.json");
+  } catch (error) {
+    if (error instanceof AppError && error.code === "data_dir_locked") return undefined;
+    throw error;
+  }
+  try {
+    const stored = readSecrets(file);
+    if (stored.adminToken) return stored;
+    const temporary = `${file}.${process.pid}.${crypto.randomBytes(4).toString("hex")}`;
+    const adminToken = crypto.randomBytes(24).toString("hex");
+    fs.writeFileSync(temporary, JSON.stringify({ ...stored, adminToken }, null, 2), {
+      mode: 0o600,
+      flag: "wx",
+    });
+    fs.renameSync(temporary, file);
+    warn(`generated an admin token into ${file} (mode 0600), or set ADMIN_TOKEN`);
+    return readSecrets(file);
+  } finally {
+    lock.release();
   }
 }
 

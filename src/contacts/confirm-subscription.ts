@@ -34,6 +34,7 @@ export async function confirmSubscription(
     throw new AppError(
       "refused",
       `this confirmation link expired (it was sent ${scope.issuedAt.toISOString().slice(0, 10)} and is valid for ${Math.round(maxAge / 86_400_000)} days); subscribe again to get a new one`,
+      { reason: "expired" },
     );
   }
   const request = await deps.db.subscriptionRequest.findUnique({
@@ -66,12 +67,14 @@ export async function confirmSubscription(
     throw new AppError(
       "refused",
       "this confirmation link was used already, and the subscription was cancelled since; subscribe again to get a new link",
+      { reason: "cancelled" },
     );
   }
   if (request.status !== "pending")
     throw new AppError(
       "refused",
       "this confirmation link was replaced by a newer request; use the link in the most recent email, or subscribe again",
+      { reason: "replaced" },
     );
 
   const addressHash = hashAddress(deps.config.suppressionKey, request.contact.email);
@@ -81,7 +84,9 @@ export async function confirmSubscription(
   });
   const lifting = suppression?.reason === "erased";
   if (suppression && !lifting)
-    throw new AppError("refused", "this address can no longer be subscribed");
+    throw new AppError("refused", "this address can no longer be subscribed", {
+      reason: "suppressed",
+    });
 
   return deps.db.$transaction(async (tx) => {
     // Conditional on `pending`, so of two concurrent clicks only one goes on.

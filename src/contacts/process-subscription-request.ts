@@ -15,6 +15,7 @@ import crypto from "node:crypto";
 import type { Config } from "../config/load-config.ts";
 import { hashAddress } from "../consent/address-hash.ts";
 import { renderSystemEmail } from "../newsletters/render/render-system-email.ts";
+import { toLocale } from "../i18n/pick-locale.ts";
 import { recordAudit } from "../privacy/record-audit.ts";
 import { signConfirmToken } from "../unsubscribe/confirm-token.ts";
 import { confirmUrl } from "../unsubscribe/links.ts";
@@ -35,7 +36,8 @@ export type ProcessDeps = {
     | "templatesDir"
     | "mailFrom"
     | "postalAddress"
-  >;
+  > &
+    Partial<Pick<Config, "defaultLanguage">>;
   clock: Clock;
   log: Logger;
   mailer: Mailer;
@@ -50,7 +52,7 @@ export async function processSubscriptionRequest(
 ): Promise<{ outcome: RequestOutcome }> {
   const request = await deps.db.subscriptionRequest.findUnique({
     where: { id: requestId },
-    select: { id: true, email: true, lists: true, status: true, evidence: true },
+    select: { id: true, email: true, lists: true, status: true, evidence: true, language: true },
   });
   if (!request || request.status !== "received" || request.email === null)
     return { outcome: "gone" };
@@ -164,12 +166,24 @@ export async function processSubscriptionRequest(
 
   const token = signConfirmToken(deps.config.signingKeys, { requestId, issuedAt: now });
   const fromName = /^\s*"?([^"<]*?)"?\s*</.exec(deps.config.mailFrom)?.[1] ?? "";
-  const rendered = await renderSystemEmail(deps.config.templatesDir, "confirm-subscription", {
-    listName: joinNames(result.wanted.map((l) => l.name)),
-    confirmUrl: confirmUrl(deps.config, token),
-    fromName,
-    postalAddress: deps.config.postalAddress,
+  // The language of the page the person signed up on, else the one stored for them, else the default.
+  const stored = await deps.db.contact.findUnique({
+    where: { id: result.contactId },
+    select: { language: true },
   });
+  const locale =
+    toLocale(request.language) ?? toLocale(stored?.language) ?? deps.config.defaultLanguage ?? "en";
+  const rendered = await renderSystemEmail(
+    deps.config.templatesDir,
+    "confirm-subscription",
+    {
+      listName: joinNames(result.wanted.map((l) => l.name)),
+      confirmUrl: confirmUrl(deps.config, token),
+      fromName,
+      postalAddress: deps.config.postalAddress,
+    },
+    locale,
+  );
   const domain = /@([^>\s]+)>?\s*$/.exec(deps.config.mailFrom)?.[1] ?? "localhost";
   await deps.mailer.send({
     from: deps.config.mailFrom,

@@ -19,6 +19,8 @@ export interface SubscriptionRequestInput {
   evidence: Prisma.InputJsonObject;
   /** the contact, when the request comes from one (the preference centre) */
   contactId?: number;
+  /** the sign-up page's language: the confirmation mail's, and the new contact's */
+  language?: string;
 }
 
 export async function recordSubscriptionRequest(
@@ -34,6 +36,7 @@ export async function recordSubscriptionRequest(
       lists: [...new Set(input.lists)].sort(),
       evidence: input.evidence,
       requestedAt: deps.clock.now(),
+      ...(input.language !== undefined ? { language: input.language } : {}),
       ...(input.contactId !== undefined ? { contactId: input.contactId } : {}),
     },
     select: { id: true },

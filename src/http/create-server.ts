@@ -15,6 +15,7 @@ import { limitConnections } from "./connection-limits.ts";
 import { httpStatusOf } from "./error-status.ts";
 import { messagePage } from "./pages/layout.ts";
 import { registerPublicRoutes } from "./public-routes.ts";
+import { translatorFor } from "./request-locale.ts";
 import { mountConsole } from "./console/mount-console.ts";
 import { register as registerContactsAdmin } from "./admin/contacts.ts";
 import { register as registerCampaignsAdmin } from "./admin/campaigns.ts";
@@ -114,14 +115,16 @@ export function createServer(deps: HttpDeps): FastifyInstance {
         error: "not_found",
         message: `no route ${request.method} ${request.url.split("?")[0]}`,
       });
+    const t = translatorFor(request, deps.config);
     return reply
       .code(404)
       .type("text/html; charset=utf-8")
       .send(
         messagePage({
-          title: "Page not found",
-          message: "There is nothing at this address.",
+          title: t("page.notFoundTitle"),
+          message: t("page.notFound"),
           kind: "error",
+          lang: t.locale,
         }),
       );
   });
@@ -210,16 +213,20 @@ function sendError(
     deps.log.debug("request failure detail", { stack: error.stack ?? String(error) });
   }
   if (isApi(request)) return reply.code(status).send({ error: code, message });
-  const title =
+  const t = translatorFor(request, deps.config);
+  const title = t(
     status === 400
-      ? "This request is not valid"
+      ? "page.errorInvalid"
       : status === 404
-        ? "Not found"
+        ? "page.errorNotFound"
         : status === 429
-          ? "Too many requests"
-          : "Something went wrong";
+          ? "page.errorTooMany"
+          : "page.errorInternal",
+  );
+  // A 4xx message says what was wrong with the request (in English, as the API's); a 5xx one is ours.
+  const text = status >= 500 ? t("page.errorInternalMessage") : message;
   return reply
     .code(status)
     .type("text/html; charset=utf-8")
-    .send(messagePage({ title, message, kind: "error" }));
+    .send(messagePage({ title, message: text, kind: "error", lang: t.locale }));
 }

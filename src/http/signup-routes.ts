@@ -7,9 +7,10 @@ import { isAppError } from "../errors.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { verifyConfirmToken } from "../unsubscribe/confirm-token.ts";
 import type { HttpDeps } from "./create-server.ts";
-import { messagePage } from "./pages/layout.ts";
 import {
+  badSignupPage,
   confirmedPage,
+  linkRefusedPage,
   confirmPage,
   subscriptionRequestedPage,
   tooManyRequestsPage,
@@ -17,7 +18,9 @@ import {
 import { invalidLinkPage } from "./pages/unsubscribe-pages.ts";
 import { createRateLimiter } from "./rate-limit.ts";
 import { requestEvidence } from "./request-evidence.ts";
+import { translatorFor } from "./request-locale.ts";
 import { requireSameOrigin } from "./same-origin.ts";
+import { toLocale } from "../i18n/pick-locale.ts";
 
 /** Lists one form post may ask for at once (one email confirms them all). */
 const MAX_LISTS_PER_REQUEST = 10;
@@ -39,44 +42,31 @@ export function registerSignupRoutes(app: FastifyInstance, deps: HttpDeps): void
   const limiter = createRateLimiter(
     deps.subscribeRateLimit ?? { capacity: 10, refillPerSecond: 1 / 6 },
   );
-  const badInput = (reply: FastifyReply, title: string, message: string) =>
-    page(reply, 400, messagePage({ title, message, kind: "error" }));
   const ownOrigin = deps.config.formOrigins.slice(0, 1);
 
   app.post<{ Body: Record<string, unknown> }>(
     "/subscribe",
     { bodyLimit: 8 * 1024, preHandler: requireSameOrigin(deps.config.formOrigins) },
     async (request, reply) => {
-      if (!limiter.take(request.ip))
-        return page(reply.header("retry-after", "60"), 429, tooManyRequestsPage());
       const body = typeof request.body === "object" && request.body !== null ? request.body : {};
       const field = (name: string) =>
         typeof body[name] === "string" ? (body[name] as string) : "";
+      // The form may say which language it is in (a hidden `language` field); else the browser's.
+      const t = translatorFor(request, deps.config, toLocale(field("language")));
+      const badInput = (reply: FastifyReply, problem: Parameters<typeof badSignupPage>[1]) =>
+        page(reply, 400, badSignupPage(t, problem));
+      if (!limiter.take(request.ip))
+        return page(reply.header("retry-after", "60"), 429, tooManyRequestsPage(t));
       const lists = [body.list ?? []]
         .flat()
         .filter((v): v is string => typeof v === "string" && v !== "");
       const texts = [field("email"), field("name"), field("form"), ...lists];
-      if (texts.some(hasControlCharacters))
-        return badInput(
-          reply,
-          "Please check what you typed",
-          "The form contains control characters (such as a line break in the address or name). Please type plain text. Nothing was saved.",
-        );
+      if (texts.some(hasControlCharacters)) return badInput(reply, "control");
       const email = parseEmail(field("email"));
-      if (!email)
-        return badInput(
-          reply,
-          "Please check the address",
-          "That does not look like an email address (at most 64 characters before the @ and 255 after). Please go back and check it.",
-        );
+      if (!email) return badInput(reply, "address");
       const name = field("name").trim();
       const nameProblem = name === "" ? undefined : fieldProblem("name", name);
-      if (nameProblem)
-        return badInput(
-          reply,
-          "Please check the name",
-          "The name is too long (at most 200 characters). Please go back and shorten it.",
-        );
+      if (nameProblem) return badInput(reply, "name");
       const known =
         lists.length === 0 || lists.length > MAX_LISTS_PER_REQUEST
           ? []
@@ -85,11 +75,7 @@ export function registerSignupRoutes(app: FastifyInstance, deps: HttpDeps): void
               select: { slug: true },
             });
       if (lists.length === 0 || known.length !== new Set(lists).size)
-        return badInput(
-          reply,
-          "This form is not set up right",
-          "The newsletter this form signs up to does not exist or cannot be joined from a form. Nothing was saved.",
-        );
+        return badInput(reply, "form");
       const evidence = {
         ...requestEvidence(request, "web-form"),
         form: field("form").slice(0, 100) || "web form",
@@ -98,10 +84,11 @@ export function registerSignupRoutes(app: FastifyInstance, deps: HttpDeps): void
         email,
         name: name || null,
         lists,
+        language: t.locale,
         evidence,
       });
       await deps.queue.now("subscription.request", { requestId });
-      return page(reply, 200, subscriptionRequestedPage());
+      return page(reply, 200, subscriptionRequestedPage(t));
     },
   );
 
@@ -124,30 +111,39 @@ export function registerSignupRoutes(app: FastifyInstance, deps: HttpDeps): void
 
   app.get<{ Params: { token: string } }>("/confirm/:token", async (request, reply) => {
     const scope = verify(request.params.token);
-    if (!scope) return page(reply, 400, invalidLinkPage());
+    if (!scope) return page(reply, 400, invalidLinkPage(translatorFor(request, deps.config)));
     const found = await deps.db.subscriptionRequest.findUnique({
       where: { id: scope.requestId },
-      select: { lists: true },
+      select: { lists: true, language: true },
     });
-    if (!found) return page(reply, 400, invalidLinkPage());
-    return page(reply, 200, confirmPage(request.params.token, await listNames(found.lists)));
+    const t = translatorFor(request, deps.config, found?.language);
+    if (!found) return page(reply, 400, invalidLinkPage(t));
+    return page(reply, 200, confirmPage(t, request.params.token, await listNames(found.lists)));
   });
 
   app.post<{ Params: { token: string } }>(
     "/confirm/:token",
     { bodyLimit: 4096, preHandler: requireSameOrigin(ownOrigin) },
     async (request, reply) => {
+      const scope = verify(request.params.token);
+      const found = scope
+        ? await deps.db.subscriptionRequest.findUnique({
+            where: { id: scope.requestId },
+            select: { language: true },
+          })
+        : null;
+      const t = translatorFor(request, deps.config, found?.language);
       try {
         const result = await confirmSubscription(deps, {
           token: request.params.token,
           evidence: requestEvidence(request, "confirm-page") as Prisma.InputJsonObject,
         });
-        return page(reply, 200, confirmedPage(await listNames(result.lists), result.changed));
+        return page(reply, 200, confirmedPage(t, await listNames(result.lists), result.changed));
       } catch (error) {
         if (isAppError(error, "invalid_token") || isAppError(error, "not_found"))
-          return page(reply, 400, invalidLinkPage());
+          return page(reply, 400, invalidLinkPage(t));
         if (isAppError(error, "refused"))
-          return badInput(reply, "This link cannot be used any more", error.message);
+          return page(reply, 400, linkRefusedPage(t, String(error.details?.reason ?? "replaced")));
         throw error;
       }
     },

@@ -1,6 +1,6 @@
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { AppError } from "../errors.ts";
-import { loadPreferences } from "../unsubscribe/load-preferences.ts";
+import { loadPreferences, type Preferences } from "../unsubscribe/load-preferences.ts";
 import { setPreferences } from "../unsubscribe/set-preferences.ts";
 import { readUnsubscribeLink } from "../unsubscribe/read-unsubscribe-link.ts";
 import { createUnsubscribeQueue } from "../unsubscribe/unsubscribe-queue.ts";
@@ -13,6 +13,7 @@ import {
   unsubscribePage,
 } from "./pages/unsubscribe-pages.ts";
 import { requestEvidence } from "./request-evidence.ts";
+import { translatorFor } from "./request-locale.ts";
 import { requireSameOrigin } from "./same-origin.ts";
 import { recordSubscriptionRequest } from "../contacts/record-subscription-request.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
@@ -39,6 +40,8 @@ export function registerUnsubscribeRoutes(app: FastifyInstance, deps: HttpDeps):
   const page = (reply: FastifyReply, status: number, body: string) =>
     reply.code(status).type("text/html; charset=utf-8").send(body);
   const sameOrigin = requireSameOrigin(deps.config.formOrigins.slice(0, 1));
+  const t = (request: FastifyRequest, prefs?: Preferences) =>
+    translatorFor(request, deps.config, prefs?.language);
 
   app.post<{ Params: TokenParams }>("/u/:token", { bodyLimit: 4096 }, async (request, reply) => {
     const scope = verify(request.params.token);
@@ -64,9 +67,13 @@ export function registerUnsubscribeRoutes(app: FastifyInstance, deps: HttpDeps):
 
   app.get<{ Params: TokenParams }>("/u/:token", async (request, reply) => {
     const scope = verify(request.params.token);
-    if (!scope) return page(reply, 400, invalidLinkPage());
+    if (!scope) return page(reply, 400, invalidLinkPage(t(request)));
     const prefs = await loadPreferences(deps.db, scope.contactId);
-    return page(reply, 200, unsubscribePage(request.params.token, scope.list, prefs));
+    return page(
+      reply,
+      200,
+      unsubscribePage(t(request, prefs), request.params.token, scope.list, prefs),
+    );
   });
 
   app.post<{ Params: TokenParams }>(
@@ -74,7 +81,7 @@ export function registerUnsubscribeRoutes(app: FastifyInstance, deps: HttpDeps):
     { bodyLimit: 4096, preHandler: sameOrigin },
     async (request, reply) => {
       const scope = verify(request.params.token);
-      if (!scope) return page(reply, 400, invalidLinkPage());
+      if (!scope) return page(reply, 400, invalidLinkPage(t(request)));
       const { changed } = await unsubscribes.unsubscribe({
         contactId: scope.contactId,
         list: scope.list,
@@ -82,7 +89,11 @@ export function registerUnsubscribeRoutes(app: FastifyInstance, deps: HttpDeps):
         evidence: requestEvidence(request, "page"),
       });
       const prefs = await loadPreferences(deps.db, scope.contactId);
-      return page(reply, 200, unsubscribedPage(request.params.token, scope.list, changed, prefs));
+      return page(
+        reply,
+        200,
+        unsubscribedPage(t(request, prefs), request.params.token, scope.list, changed, prefs),
+      );
     },
   );
 
@@ -91,7 +102,7 @@ export function registerUnsubscribeRoutes(app: FastifyInstance, deps: HttpDeps):
     { bodyLimit: 16 * 1024, preHandler: sameOrigin },
     async (request, reply) => {
       const scope = verify(request.params.token);
-      if (!scope) return page(reply, 400, invalidLinkPage());
+      if (!scope) return page(reply, 400, invalidLinkPage(t(request)));
       const body = typeof request.body === "object" && request.body !== null ? request.body : {};
       const wanted = new Set(
         [body.list ?? []].flat().filter((v): v is string => typeof v === "string"),
@@ -151,6 +162,7 @@ export function registerUnsubscribeRoutes(app: FastifyInstance, deps: HttpDeps):
         reply,
         200,
         preferencesSavedPage(
+          t(request, prefs),
           request.params.token,
           { ...result, everything, confirmationSent },
           prefs,

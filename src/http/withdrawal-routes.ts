@@ -5,6 +5,7 @@ import { readUnsubscribeLink } from "../unsubscribe/read-unsubscribe-link.ts";
 import type { HttpDeps } from "./create-server.ts";
 import { invalidLinkPage } from "./pages/unsubscribe-pages.ts";
 import { dataDeletedPage, deleteDataPage } from "./pages/withdrawal-pages.ts";
+import { translatorFor } from "./request-locale.ts";
 import { requireSameOrigin } from "./same-origin.ts";
 
 /**
@@ -23,10 +24,14 @@ export function registerWithdrawalRoutes(app: FastifyInstance, deps: HttpDeps): 
 
   app.get<{ Params: { token: string } }>("/u/:token/delete", async (request, reply) => {
     const scope = verify(request.params.token);
-    if (!scope) return page(reply, 400, invalidLinkPage());
-    const exists = await deps.db.contact.count({ where: { id: scope.contactId } });
-    if (exists === 0) return page(reply, 200, dataDeletedPage(null));
-    return page(reply, 200, deleteDataPage(request.params.token));
+    if (!scope) return page(reply, 400, invalidLinkPage(translatorFor(request, deps.config)));
+    const contact = await deps.db.contact.findUnique({
+      where: { id: scope.contactId },
+      select: { language: true },
+    });
+    const t = translatorFor(request, deps.config, contact?.language);
+    if (!contact) return page(reply, 200, dataDeletedPage(t, null));
+    return page(reply, 200, deleteDataPage(t, request.params.token));
   });
 
   app.post<{ Params: { token: string }; Body: unknown }>(
@@ -34,10 +39,16 @@ export function registerWithdrawalRoutes(app: FastifyInstance, deps: HttpDeps): 
     { bodyLimit: 4096, preHandler: sameOrigin },
     async (request, reply) => {
       const scope = verify(request.params.token);
-      if (!scope) return page(reply, 400, invalidLinkPage());
+      if (!scope) return page(reply, 400, invalidLinkPage(translatorFor(request, deps.config)));
+      // read before the erasure: afterwards there is no one whose language to look up
+      const contact = await deps.db.contact.findUnique({
+        where: { id: scope.contactId },
+        select: { language: true },
+      });
+      const t = translatorFor(request, deps.config, contact?.language);
       const body = request.body as Record<string, unknown> | null;
       if (typeof body !== "object" || body === null || body.confirm !== "yes")
-        return page(reply, 400, deleteDataPage(request.params.token));
+        return page(reply, 400, deleteDataPage(t, request.params.token));
       try {
         const result = await eraseContact(deps, {
           contact: { id: scope.contactId },
@@ -46,11 +57,11 @@ export function registerWithdrawalRoutes(app: FastifyInstance, deps: HttpDeps): 
           actor: "subscriber",
           source: "preference-centre",
         });
-        return page(reply, 200, dataDeletedPage(result.reference));
+        return page(reply, 200, dataDeletedPage(t, result.reference));
       } catch (error) {
         // Erased already (a second click, or a second tab): the outcome the person asked for holds.
         if (isAppError(error, "not_found") || isAppError(error, "conflict"))
-          return page(reply, 200, dataDeletedPage(null));
+          return page(reply, 200, dataDeletedPage(t, null));
         throw error;
       }
     },

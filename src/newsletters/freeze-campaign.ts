@@ -1,4 +1,5 @@
 import type { Config } from "../config/load-config.ts";
+import { toLocale } from "../i18n/pick-locale.ts";
 import { compileCampaign, type FrozenCampaign } from "./render/compile-campaign.ts";
 
 /**
@@ -7,10 +8,17 @@ import { compileCampaign, type FrozenCampaign } from "./render/compile-campaign.
  */
 export function freezeCampaign(
   deps: {
-    config: Pick<Config, "templatesDir" | "postalAddress" | "mailFrom">;
+    config: Pick<Config, "templatesDir" | "postalAddress" | "mailFrom"> &
+      Partial<Pick<Config, "defaultLanguage">>;
     templatesDir?: string;
   },
-  campaign: { template: string; subject: string; preheader: string | null; content: unknown },
+  campaign: {
+    template: string;
+    subject: string;
+    preheader: string | null;
+    content: unknown;
+    language?: string | null;
+  },
 ): Promise<FrozenCampaign> {
   return compileCampaign({
     templatesDir: deps.templatesDir ?? deps.config.templatesDir,
@@ -20,6 +28,7 @@ export function freezeCampaign(
     content: campaign.content,
     postalAddress: deps.config.postalAddress,
     fromName: displayName(deps.config.mailFrom),
+    language: toLocale(campaign.language) ?? deps.config.defaultLanguage ?? "en",
   });
 }
 

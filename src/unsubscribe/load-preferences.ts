@@ -19,6 +19,8 @@ export interface Preferences {
   /** false when the contact no longer exists (erased): there is nothing to show or change */
   found: boolean;
   lists: ListPreference[];
+  /** the contact's stored language, for the pages that show these preferences */
+  language: string | null;
 }
 
 /** The lists a contact has a subscription to, in any state, by list name. */
@@ -26,6 +28,7 @@ export async function loadPreferences(db: Db | DbOrTx, contactId: number): Promi
   const contact = await db.contact.findUnique({
     where: { id: contactId },
     select: {
+      language: true,
       subscriptions: {
         select: {
           status: true,
@@ -36,7 +39,7 @@ export async function loadPreferences(db: Db | DbOrTx, contactId: number): Promi
       },
     },
   });
-  if (!contact) return { found: false, lists: [] };
+  if (!contact) return { found: false, lists: [], language: null };
   const lists = contact.subscriptions
     .map((s) => ({
       slug: s.list.slug,
@@ -46,5 +49,5 @@ export async function loadPreferences(db: Db | DbOrTx, contactId: number): Promi
       canSubscribe: s.status === "subscribed" || s.confirmedAt !== null,
     }))
     .sort((a, b) => a.name.localeCompare(b.name) || a.slug.localeCompare(b.slug));
-  return { found: true, lists };
+  return { found: true, lists, language: contact.language };
 }

@@ -63,9 +63,9 @@ label.list small{display:block;color:#59636e}
 a{color:#1f6feb}
 `;
 
-export function layout(title: string, body: Html): string {
+export function layout(title: string, body: Html, lang = "en"): string {
   return html`<!doctype html>
-    <html lang="en">
+    <html lang="${lang}">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width,initial-scale=1" />
@@ -88,11 +88,14 @@ export function messagePage(opts: {
   message: string;
   kind?: "ok" | "error";
   extra?: Html;
+  /** the page's language (html lang); the texts must already be in it */
+  lang?: string;
 }): string {
   return layout(
     opts.title,
     html`<h1>${opts.title}</h1>
       <p class="notice${opts.kind === "error" ? " error" : ""}" role="status">${opts.message}</p>
       ${opts.extra ?? ""}`,
+    opts.lang,
   );
 }

@@ -1,43 +1,66 @@
+import type { Translate } from "../../i18n/translate.ts";
 import { html, layout, messagePage } from "./layout.ts";
 
 /** GET /confirm/:token: a button, because mail scanners prefetch links and must not confirm for anyone. */
-export function confirmPage(token: string, listName: string): string {
+export function confirmPage(t: Translate, token: string, listName: string): string {
   return layout(
-    "Confirm your subscription",
-    html`<h1>Confirm your subscription</h1>
-      <p>Please confirm that you want to receive “${listName}” by email.</p>
+    t("signup.confirmTitle"),
+    html`<h1>${t("signup.confirmTitle")}</h1>
+      <p>${t("signup.confirmAsk", { lists: listName })}</p>
       <form method="post" action="/confirm/${token}">
-        <div class="actions"><button type="submit">Yes, subscribe me</button></div>
+        <div class="actions"><button type="submit">${t("signup.confirmButton")}</button></div>
       </form>
-      <p class="muted">
-        If you did not ask for this, ignore it: nothing happens unless you press the button.
-      </p>`,
+      <p class="muted">${t("signup.confirmIgnore")}</p>`,
+    t.locale,
   );
 }
 
-export function confirmedPage(listName: string, changed: boolean): string {
+export function confirmedPage(t: Translate, listName: string, changed: boolean): string {
   return messagePage({
-    title: "Subscription confirmed",
-    message: changed
-      ? `Thank you. You are subscribed to “${listName}”. Every email has a link to unsubscribe at any time.`
-      : `You were already subscribed to “${listName}”. Nothing needed to change.`,
+    title: t("signup.confirmedTitle"),
+    message: t(changed ? "signup.confirmed" : "signup.alreadyConfirmed", { lists: listName }),
+    lang: t.locale,
   });
 }
 
 /** The same answer whatever the address's state, so the form reveals nothing about who is on file. */
-export function subscriptionRequestedPage(): string {
+export function subscriptionRequestedPage(t: Translate): string {
   return messagePage({
-    title: "Check your inbox",
-    message:
-      "If this address can receive our newsletter, we have sent it an email with a link to confirm your subscription. Nothing is sent to you until you confirm. If it does not arrive within a few minutes, look in your spam folder or try again later.",
+    title: t("signup.requestedTitle"),
+    message: t("signup.requested"),
+    lang: t.locale,
   });
 }
 
-export function tooManyRequestsPage(): string {
+export function tooManyRequestsPage(t: Translate): string {
   return messagePage({
-    title: "Too many requests",
-    message:
-      "Too many sign-ups came from your network just now. Please wait a minute and try again.",
+    title: t("signup.tooManyTitle"),
+    message: t("signup.tooMany"),
     kind: "error",
+    lang: t.locale,
+  });
+}
+
+/** A form post that cannot be taken; `problem` names the signup.<problem>Title / signup.<problem> texts. */
+export function badSignupPage(
+  t: Translate,
+  problem: "control" | "address" | "name" | "form",
+): string {
+  return messagePage({
+    title: t(`signup.${problem}Title`),
+    message: t(`signup.${problem}`),
+    kind: "error",
+    lang: t.locale,
+  });
+}
+
+/** A confirmation link that verifies but cannot be used: expired, replaced, used and cancelled since, or suppressed. */
+export function linkRefusedPage(t: Translate, reason: string): string {
+  const known = ["expired", "replaced", "cancelled", "suppressed"];
+  return messagePage({
+    title: t("signup.linkUsedTitle"),
+    message: t(`signup.refused.${known.includes(reason) ? reason : "replaced"}`),
+    kind: "error",
+    lang: t.locale,
   });
 }

@@ -1,20 +1,21 @@
+import type { Translate } from "../../i18n/translate.ts";
 import type { ListPreference, Preferences } from "../../unsubscribe/load-preferences.ts";
 import { html, layout, messagePage, type Html } from "./layout.ts";
 
-function listLabel(lists: ListPreference[], slug: string | null): string {
-  if (slug === null) return "all our newsletters";
+function listLabel(t: Translate, lists: ListPreference[], slug: string | null): string {
+  if (slug === null) return t("unsubscribe.allLists");
   const list = lists.find((l) => l.slug === slug);
-  return list ? `“${list.name}”` : `the list “${slug}”`;
+  return list ? t("unsubscribe.list", { name: list.name }) : t("unsubscribe.unknownList", { slug });
 }
 
-const statusText: Record<ListPreference["status"], string> = {
-  subscribed: "subscribed",
-  pending: "waiting for you to confirm",
-  unsubscribed: "not subscribed",
+const statusKey: Record<ListPreference["status"], string> = {
+  subscribed: "unsubscribe.statusSubscribed",
+  pending: "unsubscribe.statusPending",
+  unsubscribed: "unsubscribe.statusUnsubscribed",
 };
 
 /** The preference centre form: a checkbox per list, save, or leave everything. */
-export function preferenceForm(token: string, prefs: Preferences): Html {
+export function preferenceForm(t: Translate, token: string, prefs: Preferences): Html {
   if (prefs.lists.length === 0) return html``;
   const rows = prefs.lists.map((l) => {
     const checked = l.status === "subscribed";
@@ -30,85 +31,89 @@ export function preferenceForm(token: string, prefs: Preferences): Html {
       <span
         ><strong>${l.name}</strong>
         <small
-          >${statusText[l.status]}${l.description ? html` · ${l.description}` : ""}</small
+          >${t(statusKey[l.status])}${l.description ? html` · ${l.description}` : ""}</small
         ></span
       ></label
     >`;
   });
-  return html`<h2 id="preferences">Your newsletters</h2>
+  return html`<h2 id="preferences">${t("unsubscribe.yourNewsletters")}</h2>
     <form method="post" action="/u/${token}/preferences">
       <fieldset>
-        <legend class="muted">Tick the newsletters you want to receive.</legend>
+        <legend class="muted">${t("unsubscribe.tick")}</legend>
         ${rows}
       </fieldset>
       <div class="actions">
-        <button type="submit" name="action" value="save">Save my choices</button>
+        <button type="submit" name="action" value="save">${t("unsubscribe.save")}</button>
         <button type="submit" name="action" value="all" class="danger">
-          Unsubscribe from everything
+          ${t("unsubscribe.leaveAll")}
         </button>
       </div>
     </form>
     <p class="muted">
-      Want us to forget you altogether?
-      <a href="/u/${token}/delete">Withdraw my consent and delete my data</a>
+      ${t("unsubscribe.forgetAsk")}
+      <a href="/u/${token}/delete">${t("unsubscribe.forgetLink")}</a>
     </p>`;
 }
 
 /** GET /u/:token: asks, changes nothing (mail scanners prefetch links). */
-export function unsubscribePage(token: string, list: string | null, prefs: Preferences): string {
+export function unsubscribePage(
+  t: Translate,
+  token: string,
+  list: string | null,
+  prefs: Preferences,
+): string {
   if (!prefs.found) {
     return messagePage({
-      title: "Nothing to unsubscribe",
-      message: "We no longer hold any data about you, so you will get no newsletters from us.",
+      title: t("unsubscribe.nothingTitle"),
+      message: t("unsubscribe.nothing"),
+      lang: t.locale,
     });
   }
-  const target = listLabel(prefs.lists, list);
+  const target = listLabel(t, prefs.lists, list);
   const live = prefs.lists.filter(
     (l) => (list === null || l.slug === list) && l.status !== "unsubscribed",
   );
   const ask =
     live.length === 0
-      ? html`<p class="notice" role="status">
-          You are not subscribed to ${target}. You will not get it.
-        </p>`
-      : html`<p>Do you want to stop receiving ${target}?</p>
+      ? html`<p class="notice" role="status">${t("unsubscribe.notSubscribed", { target })}</p>`
+      : html`<p>${t("unsubscribe.ask", { target })}</p>
           <form method="post" action="/u/${token}/confirm">
-            <div class="actions"><button type="submit">Yes, unsubscribe me</button></div>
+            <div class="actions">
+              <button type="submit">${t("unsubscribe.confirmButton")}</button>
+            </div>
           </form>
-          <p class="muted">Nothing changes until you press the button.</p>`;
+          <p class="muted">${t("page.nothingChanges")}</p>`;
   return layout(
-    "Unsubscribe",
-    html`<h1>Unsubscribe</h1>
-      ${ask} ${preferenceForm(token, prefs)}`,
+    t("unsubscribe.title"),
+    html`<h1>${t("unsubscribe.title")}</h1>
+      ${ask} ${preferenceForm(t, token, prefs)}`,
+    t.locale,
   );
 }
 
 /** After POST /u/:token/confirm. */
 export function unsubscribedPage(
+  t: Translate,
   token: string,
   list: string | null,
   changed: string[],
   prefs: Preferences,
 ): string {
-  const target = listLabel(prefs.lists, list);
-  const message =
-    changed.length > 0
-      ? `You are unsubscribed from ${target}. You will get no more emails from it.`
-      : `You were already unsubscribed from ${target}. Nothing needed to change.`;
+  const target = listLabel(t, prefs.lists, list);
+  const message = t(changed.length > 0 ? "unsubscribe.done" : "unsubscribe.already", { target });
   return layout(
-    "Unsubscribed",
-    html`<h1>Unsubscribed</h1>
+    t("unsubscribe.doneTitle"),
+    html`<h1>${t("unsubscribe.doneTitle")}</h1>
       <p class="notice" role="status">${message}</p>
-      <p class="muted">
-        We keep a record of your choice so that we respect it; your newsletter data is deleted two
-        years after you unsubscribe.
-      </p>
-      ${preferenceForm(token, prefs)}`,
+      <p class="muted">${t("unsubscribe.kept")}</p>
+      ${preferenceForm(t, token, prefs)}`,
+    t.locale,
   );
 }
 
 /** After POST /u/:token/preferences. */
 export function preferencesSavedPage(
+  t: Translate,
   token: string,
   result: {
     subscribed: string[];
@@ -119,31 +124,30 @@ export function preferencesSavedPage(
   },
   prefs: Preferences,
 ): string {
-  const names = (slugs: string[]) => slugs.map((s) => listLabel(prefs.lists, s)).join(", ");
+  const names = (slugs: string[]) => slugs.map((s) => listLabel(t, prefs.lists, s)).join(", ");
   const lines: string[] = [];
-  if (result.everything) lines.push("You are unsubscribed from all our newsletters.");
+  if (result.everything) lines.push(t("unsubscribe.savedAll"));
   else if (result.unsubscribed.length > 0)
-    lines.push(`You are unsubscribed from ${names(result.unsubscribed)}.`);
+    lines.push(t("unsubscribe.savedLeft", { lists: names(result.unsubscribed) }));
   if (result.subscribed.length > 0)
-    lines.push(`You are subscribed again to ${names(result.subscribed)}.`);
+    lines.push(t("unsubscribe.savedJoined", { lists: names(result.subscribed) }));
   if (result.confirmationSent && result.confirmationSent.length > 0)
-    lines.push(
-      `To receive ${names(result.confirmationSent)} again, follow the link in the email we have just sent you.`,
-    );
-  if (lines.length === 0) lines.push("Your choices are saved. Nothing needed to change.");
+    lines.push(t("unsubscribe.savedConfirm", { lists: names(result.confirmationSent) }));
+  if (lines.length === 0) lines.push(t("unsubscribe.savedNothing"));
   return layout(
-    "Preferences saved",
-    html`<h1>Preferences saved</h1>
+    t("unsubscribe.savedTitle"),
+    html`<h1>${t("unsubscribe.savedTitle")}</h1>
       <p class="notice" role="status">${lines.join(" ")}</p>
-      ${preferenceForm(token, prefs)}`,
+      ${preferenceForm(t, token, prefs)}`,
+    t.locale,
   );
 }
 
-export function invalidLinkPage(): string {
+export function invalidLinkPage(t: Translate): string {
   return messagePage({
-    title: "This link is not valid",
-    message:
-      "The link may have been cut short or changed on its way to you. Nothing was changed. Please open the link from the email again, or reply to the email with the word “unsubscribe”.",
+    title: t("page.invalidLinkTitle"),
+    message: t("page.invalidLink"),
     kind: "error",
+    lang: t.locale,
   });
 }

@@ -7,6 +7,7 @@ import { checkContent } from "./content-schemas.ts";
 import { escapeContent, escapeHtml, escapeMultiline } from "./escape-content.ts";
 import { checkPlaceholders } from "./placeholders.ts";
 import { plainTextPart } from "./plain-text-part.ts";
+import { textTree, type Locale } from "../../i18n/translate.ts";
 
 /** A campaign rendered once: everything but the per-recipient placeholders is filled in. */
 export interface FrozenCampaign {
@@ -24,6 +25,8 @@ export interface CompileCampaignInput {
   content: unknown;
   postalAddress: string;
   fromName?: string;
+  /** the newsletter's language: html lang and the footer's texts (locales/<language>.json "footer") */
+  language?: Locale;
 }
 
 /**
@@ -55,6 +58,8 @@ export async function compileCampaign(input: CompileCampaignInput): Promise<Froz
     preheader: input.preheader ? escapeHtml(input.preheader) : "",
     postalAddress: escapeMultiline(input.postalAddress),
     fromName: escapeHtml(input.fromName ?? ""),
+    lang: input.language ?? "en",
+    t: footerTexts(input.language ?? "en"),
   };
   const html = await compileTemplate(assembled, values);
   checkPlaceholders(html, display(file));
@@ -96,4 +101,21 @@ async function resolveNewsletterTemplate(templatesDir: string, name: string): Pr
   const known = await listNewsletterTemplates(templatesDir);
   if (!templateName.test(name) || !known.includes(name)) throw unknownName("template", name, known);
   return path.resolve(templatesDir, "newsletters", `${name}.mjml`);
+}
+
+/**
+ * The footer's texts in the newsletter's language. They hold recipient
+ * placeholders (`{{email}}`), which escaping would turn into text: a marker
+ * stands in for each while the translation is escaped, then becomes the
+ * placeholder the recipient stage fills.
+ */
+function footerTexts(locale: Locale): Record<string, unknown> {
+  const marker = "MAILSTEWARDEMAILMARKER";
+  const texts = textTree(locale, "footer", { email: marker }, (v) => v);
+  return Object.fromEntries(
+    Object.entries(texts).map(([k, v]) => [
+      k,
+      escapeHtml(String(v)).split(marker).join("{{email}}"),
+    ]),
+  );
 }

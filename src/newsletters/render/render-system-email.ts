@@ -4,7 +4,8 @@ import Handlebars from "handlebars";
 import { AppError, unknownName } from "../../errors.ts";
 import { assembleTemplate } from "./assemble-template.ts";
 import { compileTemplate } from "./compile-template.ts";
-import { escapeContent } from "./escape-content.ts";
+import { escapeContent, escapeHtml } from "./escape-content.ts";
+import { textTree, type Locale } from "../../i18n/translate.ts";
 import { plainTextPart } from "./plain-text-part.ts";
 
 export type SystemEmailName = "confirm-subscription" | "cleanup-review";
@@ -28,6 +29,8 @@ export async function renderSystemEmail(
   templatesDir: string,
   name: SystemEmailName,
   fields: Record<string, string>,
+  /** the language of the texts (locales/<locale>.json "mail"), available to the template as [[t.…]] */
+  locale: Locale = "en",
 ): Promise<RenderedEmail> {
   const dir = path.join(templatesDir, "system");
   const known = (await fs.readdir(dir).catch(() => [] as string[]))
@@ -41,10 +44,12 @@ export async function renderSystemEmail(
   const plain = Object.fromEntries(
     Object.entries(fields).map(([k, v]) => [k, String(v).replace(/[\r\n]+/g, " ")]),
   );
-  const subject = headerLine(assembled.directives.subject, plain, file, "subject");
+  // Headers get the texts with plain values; the body with escaped ones (a translation's own markup stays).
+  const headerFields = { ...plain, lang: locale, t: textTree(locale, "mail", plain) };
+  const subject = headerLine(assembled.directives.subject, headerFields, file, "subject");
   if (subject === "")
     throw new AppError("invalid_template", `${file} has no "<!-- subject: ... -->" line`);
-  const preheader = headerLine(assembled.directives.preheader, plain, file, "preheader");
+  const preheader = headerLine(assembled.directives.preheader, headerFields, file, "preheader");
 
   const values = {
     ...(escapeContent(fields, "fields") as Record<string, unknown>),
@@ -52,6 +57,8 @@ export async function renderSystemEmail(
     preheader: escapeContent(preheader),
     fromName: escapeContent(fields.fromName ?? ""),
     postalAddress: escapeContent(fields.postalAddress ?? ""),
+    lang: locale,
+    t: textTree(locale, "mail", plain, escapeHtml),
   };
   const html = await compileTemplate(assembled, values);
   // No recipient stage here: the text goes out as it is, so undo the
@@ -64,7 +71,7 @@ export async function renderSystemEmail(
 
 function headerLine(
   source: string | undefined,
-  fields: Record<string, string>,
+  fields: Record<string, unknown>,
   file: string,
   part: string,
 ): string {
