@@ -52,4 +52,3 @@ export function zonedTimeToUtc(local: string, zone: string): Date {
     );
   return new Date(candidates[0]!);
 }
-
