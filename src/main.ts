@@ -147,13 +147,15 @@ export async function start(
     typeof address === "object" && address
       ? `http://${app.config.host}:${address.port}`
       : app.config.publicBaseUrl;
+  // Before "started": whoever waits for that line (a supervisor, the tests) may signal at once, and
+  // the signal handlers are set only when start() returns; the first admin's scrypt takes a while.
+  if (opts.http !== false) await announceConsole(app, (line) => process.stdout.write(line + "\n"));
   app.log.info("mailsteward started", {
     url,
     embedded: app.database.embedded,
     worker: opts.worker !== false,
     jobs: jobs.length,
   });
-  if (opts.http !== false) await announceConsole(app, (line) => process.stdout.write(line + "\n"));
   return {
     app,
     url,
