@@ -195,18 +195,17 @@ async function watchSession(
     // the backlog; the next batch is only read, never recorded, before this one commits.
     const size = deps.config.inbox.batchSize;
     let next: Promise<BatchItem[]> | null = null;
-    try {
-      for (let i = 0; i < uids.length && !deps.signal.aborted; i += size) {
-        const chunk = uids.slice(i, i + size);
-        const items = await (next ?? readChunk(deps, session, chunk));
-        const following = uids.slice(i + size, i + 2 * size);
-        next = following.length > 0 ? readChunk(deps, session, following) : null;
-        lastUid = await recordChunk(deps, mailbox, state.uidValidity, session, items, chunk);
-        await beat();
-      }
-    } finally {
-      // a read left behind by an error or an abort must not become an unhandled rejection
-      void next?.catch(() => {});
+    for (let i = 0; i < uids.length && !deps.signal.aborted; i += size) {
+      const chunk = uids.slice(i, i + size);
+      const items = await (next ?? readChunk(deps, session, chunk));
+      const following = uids.slice(i + size, i + 2 * size);
+      next = following.length > 0 ? readChunk(deps, session, following) : null;
+      // Handled at once: a read that fails while this batch is recorded (the connection
+      // dropped) would otherwise be reported as an unhandled rejection before anyone
+      // awaits it; awaiting `next` on the next turn still sees the error.
+      next?.catch(() => {});
+      lastUid = await recordChunk(deps, mailbox, state.uidValidity, session, items, chunk);
+      await beat();
     }
     await beat();
     const event = await session.waitForChange(waitMs, deps.signal);

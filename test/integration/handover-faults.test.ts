@@ -177,10 +177,20 @@ describe("refusals", () => {
     const big = message({ subject: "big", body: ("z".repeat(998) + "\r\n").repeat(30 * 1024) });
     await world.append(from.address, "INBOX", [{ raw: big }, ...many(5)]);
     const source = await shas(from.address, "INBOX");
-    global.gc?.();
-    const base = process.memoryUsage.rss();
+    // The live set, not RSS: streamed chunks are garbage that V8 collects when it
+    // likes (external memory may pile up tens of MB first), which made an RSS bound
+    // flaky under load. A full collection before each sample leaves only what the
+    // handover holds; a message held whole would show as 30 MB or more.
+    const gc = (globalThis as { gc?: () => void }).gc;
+    expect(gc, "vitest runs the workers with --expose-gc").toBeDefined();
+    const live = () => {
+      gc!();
+      const m = process.memoryUsage();
+      return m.heapUsed + m.arrayBuffers;
+    };
+    const base = live();
     let peak = base;
-    const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 5);
+    const timer = setInterval(() => (peak = Math.max(peak, live())), 20);
     const report = await runHandover(world.deps(), {
       employee: from.id,
       successor: to.id,
@@ -190,8 +200,11 @@ describe("refusals", () => {
     clearInterval(timer);
     expect(report).toMatchObject({ verifiedOk: true, verified: 6 });
     expect(report.verifiedBytes).toBeGreaterThan(30_000_000);
-    // Streamed through: the process never grew by anything near the message's size.
-    expect(peak - base).toBeLessThan(20 * 1024 * 1024);
+    console.log(
+      `handover of a 30 MB message: live memory grew by ${((peak - base) / 1048576).toFixed(1)} MB at most`,
+    );
+    // Streamed through: the process never held anything near the message's size.
+    expect(peak - base).toBeLessThan(12 * 1024 * 1024);
     expect(await shas(to.address, `${home(from.address)}INBOX`)).toEqual(source);
   });
 });

@@ -318,7 +318,7 @@ export async function seedMaildir(
   /** an array, or a generator so that a large seed is never all in memory at once */
   messages: Iterable<Buffer>,
 ): Promise<void> {
-  const { mkdir, writeFile } = await import("node:fs/promises");
+  const { mkdir, readdir, rename, writeFile } = await import("node:fs/promises");
   const { execFile } = await import("node:child_process");
   const { promisify } = await import("node:util");
   const base = `${dovecot.dir}/mail/${user}`;
@@ -327,11 +327,16 @@ export async function seedMaildir(
   const stamp = Date.now();
   let n = 0;
   const pending: Promise<void>[] = [];
+  // written into tmp/ and renamed into new/, as a delivery agent does, so that a
+  // running Dovecot never sees half a message (seeding while a watcher reads)
   for (const m of messages) {
-    pending.push(writeFile(`${base}/Maildir/new/${stamp}.M${n++}.seed`, m));
+    pending.push(writeFile(`${base}/Maildir/tmp/${stamp}.M${n++}.seed`, m));
     if (pending.length >= 200) await Promise.all(pending.splice(0));
   }
   await Promise.all(pending);
   await promisify(execFile)("chown", ["-R", "vmail:vmail", base]);
+  for (const name of await readdir(`${base}/Maildir/tmp`))
+    if (name.startsWith(`${stamp}.M`))
+      await rename(`${base}/Maildir/tmp/${name}`, `${base}/Maildir/new/${name}`);
   await dovecot.doveadm(["mailbox", "status", "-u", user, "messages", "INBOX"]);
 }
