@@ -7,6 +7,11 @@
  * one minute, doubling with each further failure up to an hour. Attempts
  * during a lock are refused without being counted, so an attacker cannot keep
  * an operator out for longer than the lock they earned.
+ *
+ * Attempts sent together all read the account before any of them is judged,
+ * so a right password is accepted only if no attempt failed (and no lock
+ * began) while its hash ran: otherwise a burst of parallel guesses would try
+ * as many passwords as it holds, whatever the lock.
  */
 import { recordAudit } from "../privacy/record-audit.ts";
 import { operatorSummary, type OperatorDeps, type OperatorSummary } from "./operator-deps.ts";
@@ -28,7 +33,13 @@ export async function verifySignIn(
   const email = input.email.trim().toLowerCase();
   const row = await deps.db.operator.findUnique({
     where: { email },
-    select: { ...operatorSummary, passwordHash: true, lockedUntil: true, disabledAt: true },
+    select: {
+      ...operatorSummary,
+      passwordHash: true,
+      failedAttempts: true,
+      lockedUntil: true,
+      disabledAt: true,
+    },
   });
   dummyHash ??= hashPassword("no operator has this password");
   const matches = await verifyPassword(input.password, row?.passwordHash ?? (await dummyHash));
@@ -59,10 +70,22 @@ export async function verifySignIn(
     });
     return { ok: false, reason: lockedUntil ? "locked" : "wrong" };
   }
-  await deps.db.operator.update({
-    where: { id: row.id },
+  const accepted = await deps.db.operator.updateMany({
+    where: {
+      id: row.id,
+      disabledAt: null,
+      failedAttempts: row.failedAttempts,
+      OR: [{ lockedUntil: null }, { lockedUntil: { lte: now } }],
+    },
     data: { failedAttempts: 0, lockedUntil: null },
   });
-  const { passwordHash: _hash, lockedUntil: _l, disabledAt: _d, ...operator } = row;
+  if (accepted.count === 0) return { ok: false, reason: "locked" };
+  const {
+    passwordHash: _hash,
+    failedAttempts: _f,
+    lockedUntil: _l,
+    disabledAt: _d,
+    ...operator
+  } = row;
   return { ok: true, operator };
 }
