@@ -32,6 +32,7 @@ export const commandFiles: ReadonlyArray<readonly [file: string, commands: reado
   ["privacy-commands.ts", ["privacy", "contacts", "audit"]],
   ["inbox-classify.ts", ["inbox"]],
   ["inbox-status.ts", ["inbox"]],
+  ["inbox-held.ts", ["inbox"]],
   ["dialogue-list.ts", ["dialogue"]],
   ["dialogue-show.ts", ["dialogue"]],
   ["operators-add.ts", ["operators"]],

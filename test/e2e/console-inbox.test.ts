@@ -20,6 +20,7 @@ const ann = `ann.${stamp}@example.test`;
 const bob = `bob.${stamp}@example.test`;
 const thread = `<news-1.${stamp}@example.test>`;
 let replyId = 0;
+let annId = 0;
 
 beforeAll(async () => {
   c = await startConsole({
@@ -42,6 +43,11 @@ async function seed(): Promise<void> {
     await db.contact.create({ data: { email: ann, name: "Ann" } }),
     await db.contact.create({ data: { email: bob, name: "Bob" } }),
   ];
+  const list = await db.list.create({ data: { slug: `news-${stamp}`, name: "News" } });
+  await db.subscription.create({
+    data: { contactId: a.id, listId: list.id, status: "subscribed", confirmedAt: new Date() },
+  });
+  annId = a.id;
   const campaign = await db.campaign.create({
     data: { slug: `november-${stamp}`, template: "monthly", subject: "News for November" },
   });
@@ -283,6 +289,22 @@ describe("the inbox in the console", () => {
     expect(held[0]).toContain(ann);
     await checkAxe(page);
     await screenshot(page, "inbox-held");
+    // confirming after checking with the person: unsubscribed, with the ledger entry, audited
+    await page.getByRole("button", { name: "Confirm: unsubscribe" }).click();
+    await page.getByText(/the contact is unsubscribed from every list/).waitFor();
+    expect(await rows(page)).toEqual([]);
+    await page.getByText("No request is waiting.").waitFor();
+    const sub = await c.db.subscription.findFirstOrThrow({ where: { contactId: annId } });
+    expect(sub.status).toBe("unsubscribed");
+    const withdrawal = await c.db.consentEvent.findFirstOrThrow({
+      where: { contactId: annId, action: "withdraw" },
+    });
+    expect(withdrawal.evidence).toMatchObject({ method: "mailto-confirmed" });
+    const audit = await c.db.auditEntry.findFirstOrThrow({
+      where: { action: "inbox.unsubscribe_confirmed" },
+    });
+    expect(audit.actor).toMatch(/^operator:\d+$/);
+    await checkAxe(page);
     expect(pageErrorsOf(page)).toEqual([]);
   }, 180_000);
 

@@ -106,22 +106,22 @@ describe("two worker processes", () => {
       expect(sink.duplicates).toBe(0);
       const owners = await shardOwners(world, campaignId);
       expect(owners).toEqual(new Set(workers.map((w) => String(w.pid))));
-      // After the first second (the bucket starts full: one second's worth may
-      // go at once), every window of 2 s holds at most 2 s of the rate, with
-      // 10% for the sink's clock.
+      // A token bucket of RATE per second holding at most RATE tokens lets any window of
+      // 2 s carry at most RATE (what had piled up) + 2 s of the rate, whenever the pile
+      // is spent (a slow start under load spends it later, not in the first second);
+      // 10% for the sink's clock. Two unshared buckets would reach about twice that.
       const times = sink.messages.map((m) => m.receivedAt.getTime()).sort((a, b) => a - b);
       const first = times[0]!;
-      const rest = times.filter((t) => t >= first + 1000);
       let worst = 0;
-      for (let i = 0, j = 0; i < rest.length; i++) {
-        while (rest[j]! < rest[i]! - 2000) j++;
+      for (let i = 0, j = 0; i < times.length; i++) {
+        while (times[j]! < times[i]! - 2000) j++;
         worst = Math.max(worst, i - j + 1);
       }
       const seconds = (times[times.length - 1]! - first) / 1000;
       console.log(
         `two workers at SEND_RATE=${RATE}: ${N} messages in ${seconds.toFixed(1)} s (${(N / seconds).toFixed(1)}/s overall); busiest 2 s window ${worst} messages`,
       );
-      expect(worst).toBeLessThanOrEqual(RATE * 2 * 1.1);
+      expect(worst).toBeLessThanOrEqual((RATE + RATE * 2) * 1.1);
       expect(N / seconds).toBeLessThanOrEqual(RATE * 1.1 + RATE / seconds);
       expect(N / seconds).toBeGreaterThan(RATE * 0.5);
     },

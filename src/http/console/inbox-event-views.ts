@@ -6,7 +6,7 @@
 import type { MailboxStatus } from "../../inbox/inbox-status.ts";
 import { html, type Html } from "./console-kit.ts";
 import { inboxPaths, inboxTabs } from "./inbox-dialogue-views.ts";
-import type { HeldUnsubscribe } from "./list-held-unsubscribes.ts";
+import type { HeldUnsubscribe } from "../../inbox/list-held-unsubscribes.ts";
 import { bounceVerdicts, type BounceEventRow, type BounceFilter } from "./list-bounce-events.ts";
 import { badge, count, options, pager, table, when } from "./view-helpers.ts";
 

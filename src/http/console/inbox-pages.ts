@@ -6,13 +6,24 @@
  *   GET /admin/inbox/mailboxes         watched mailboxes: watcher, last UID, lag, errors, today
  *   GET /admin/inbox/mailboxes/status  the same table, for htmx to refresh
  *   GET /admin/inbox/held              mailed unsubscribe requests waiting for an operator
+ *   POST /admin/inbox/held/:id/confirm unsubscribe that contact from every list (audited as the operator)
+ *   POST /admin/inbox/held/:id/dismiss close the request, changing nothing
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { isAppError } from "../../errors.ts";
+import { decideHeldUnsubscribe, type HeldDecision } from "../../inbox/decide-held-unsubscribe.ts";
 import { inboxStatus } from "../../inbox/inbox-status.ts";
 import { showDialogue } from "../../inbox/show-dialogue.ts";
 import type { HttpDeps } from "../create-server.ts";
-import { areaRoles, html, requireRole } from "./console-kit.ts";
+import {
+  actorOf,
+  areaRoles,
+  csrfField,
+  html,
+  operatorOf,
+  requireRole,
+  type ConsolePageInput,
+} from "./console-kit.ts";
 import { sendAreaPage } from "./send-area-page.ts";
 import { dialogueListBody, dialogueThreadBody, inboxPaths } from "./inbox-dialogue-views.ts";
 import {
@@ -27,7 +38,7 @@ import {
   parseBounceFilter,
   type BounceFilter,
 } from "./list-bounce-events.ts";
-import { listHeldUnsubscribes } from "./list-held-unsubscribes.ts";
+import { listHeldUnsubscribes } from "../../inbox/list-held-unsubscribes.ts";
 import {
   dialogueMailboxes,
   parseDialogueFilter,
@@ -122,13 +133,63 @@ export function register(app: FastifyInstance, deps: HttpDeps): void {
     reply.type("text/html; charset=utf-8").send(mailboxStatusTable(await inboxStatus(deps)).value),
   );
 
-  app.get(inboxPaths.held, allowed, async (request, reply) =>
-    sendAreaPage(request, reply, {
-      title: "Held unsubscribe requests",
-      area: "inbox",
-      body: heldUnsubscribesBody({ held: await listHeldUnsubscribes(deps.db), actions: null }),
-    }),
-  );
+  const heldPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    notice?: ConsolePageInput["notice"],
+    status = 200,
+  ) => {
+    const csrf = csrfField(request);
+    return sendAreaPage(
+      request,
+      reply,
+      {
+        title: "Held unsubscribe requests",
+        area: "inbox",
+        notice,
+        body: heldUnsubscribesBody({
+          held: await listHeldUnsubscribes(deps.db),
+          actions: (id) =>
+            html`<form method="post" action="${inboxPaths.held}/${id}/confirm" class="inline-form">
+                ${csrf}<button type="submit">Confirm: unsubscribe</button>
+              </form>
+              <form method="post" action="${inboxPaths.held}/${id}/dismiss" class="inline-form">
+                ${csrf}<button type="submit">Dismiss</button>
+              </form>`,
+        }),
+      },
+      status,
+    );
+  };
+
+  app.get(inboxPaths.held, allowed, async (request, reply) => heldPage(request, reply));
+
+  for (const decision of ["confirm", "dismiss"] as const satisfies readonly HeldDecision[])
+    app.post<{ Params: { id: string } }>(
+      `${inboxPaths.held}/:id/${decision}`,
+      allowed,
+      async (request, reply) => {
+        const id = /^\d{1,15}$/.test(request.params.id) ? Number(request.params.id) : 0;
+        try {
+          const result = await decideHeldUnsubscribe(
+            { ...deps, actor: actorOf(operatorOf(request)) },
+            id,
+            decision,
+          );
+          return heldPage(request, reply, {
+            kind: "ok",
+            message:
+              result.outcome === "unsubscribed"
+                ? `Request ${result.id}: the contact is unsubscribed from every list.`
+                : `Request ${result.id}: dismissed, nothing changed.`,
+          });
+        } catch (error) {
+          if (!isAppError(error)) throw error;
+          const status = error.code === "not_found" ? 404 : error.code === "conflict" ? 409 : 400;
+          return heldPage(request, reply, { kind: "error", message: error.message }, status);
+        }
+      },
+    );
 }
 
 function notFound(request: FastifyRequest, reply: FastifyReply, id: string): FastifyReply {

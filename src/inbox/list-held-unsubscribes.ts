@@ -1,10 +1,11 @@
 /**
  * Mailed unsubscribe requests that wait for an operator: a message to the
  * bare unsubscribe@ address (no signed token) from a known contact's address.
- * From can be forged (record-mailed-unsubscribe.ts), so nothing was changed;
- * an operator confirms with the person or dismisses the request.
+ * From can be forged (record-effects.ts), so nothing was changed;
+ * an operator confirms with the person or dismisses the request
+ * (decide-held-unsubscribe.ts).
  */
-import type { Db } from "../../types.ts";
+import type { Db } from "../types.ts";
 
 export interface HeldUnsubscribe {
   id: number;
