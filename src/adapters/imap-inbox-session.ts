@@ -118,6 +118,14 @@ export async function openImapInboxSession(
       const found = await client.search({ uid: `${uid + 1}:*` }, { uid: true });
       return (found || []).filter((u) => u > uid).sort((a, b) => a - b);
     },
+    async uidsBetween(from, to, opts) {
+      if (to < from || to < 1) return [];
+      const query = opts?.unmarked
+        ? { uid: `${Math.max(1, from)}:${to}`, unKeyword: opts.unmarked, flagged: false }
+        : { uid: `${Math.max(1, from)}:${to}` };
+      const found = await client.search(query, { uid: true });
+      return (found || []).filter((u) => u >= from && u <= to).sort((a, b) => a - b);
+    },
     async fetch(uids): Promise<FetchedMessage[]> {
       if (uids.length === 0) return [];
       const messages = await client.fetchAll(

@@ -27,6 +27,11 @@ export interface InboxSession {
   open(): Promise<FolderState>;
   /** UIDs above `uid`, ascending */
   uidsAfter(uid: number): Promise<number[]>;
+  /**
+   * UIDs from `from` to `to` (inclusive), ascending; with `unmarked`, only those that
+   * carry neither that keyword nor \Flagged (the marks the watcher leaves)
+   */
+  uidsBetween(from: number, to: number, opts?: { unmarked?: string }): Promise<number[]>;
   /** the raw messages for these UIDs (ones expunged meanwhile are simply absent) */
   fetch(uids: number[]): Promise<FetchedMessage[]>;
   addFlags(uids: number[], flags: string[]): Promise<void>;

@@ -172,6 +172,7 @@ async function watchSession(
       where: { mailbox: mailbox.key },
       data: { uidValidity: state.uidValidity, source, lastUid: BigInt(lastUid) },
     });
+  else if (lastUid > 0) await restoreMarks(deps, mailbox, session, state.uidValidity, lastUid);
   connected();
   let serverUid = state.uidNext - 1;
   const beat = async () => {
@@ -269,6 +270,42 @@ async function recordChunk(
   });
   deps.onBatch?.({ mailbox: mailbox.key, recorded: result.recorded, lastUid });
   return lastUid;
+}
+
+/**
+ * A batch's marks are set after its commit (recordChunk): a connection cut
+ * between the two leaves recorded messages unmarked while the checkpoint has
+ * moved past them, so the people reading the mailbox would never see them as
+ * handled. On every (re)connect the last two batches below the checkpoint are
+ * looked at again: what is still unmarked (or, with INBOX_MOVE_TO, still in
+ * the folder) gets the marks its records say it should have. STORE +FLAGS and
+ * MOVE of what is already done change nothing, so doing it twice is harmless.
+ */
+async function restoreMarks(
+  deps: WatchDeps,
+  mailbox: WatchedMailbox,
+  session: InboxSession,
+  uidValidity: bigint,
+  lastUid: number,
+): Promise<void> {
+  const { doneKeyword, moveTo, batchSize } = deps.config.inbox;
+  const from = Math.max(1, lastUid - 2 * batchSize + 1);
+  const left = await session.uidsBetween(from, lastUid, moveTo ? {} : { unmarked: doneKeyword });
+  if (left.length === 0) return;
+  const unparseable = await deps.db.inboundMessage.findMany({
+    where: {
+      mailbox: mailbox.key,
+      uidValidity,
+      uid: { in: left.map(BigInt) },
+      kind: "unparseable",
+    },
+    select: { uid: true },
+  });
+  const flagged = new Set(unparseable.map((m) => Number(m.uid)));
+  const done = left.filter((u) => !flagged.has(u));
+  await session.addFlags(done, [doneKeyword]);
+  await session.addFlags([...flagged], ["\\Flagged"]);
+  if (moveTo) await session.move(done, moveTo);
 }
 
 /**
