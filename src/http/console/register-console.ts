@@ -14,6 +14,8 @@ import { register as registerInboxPages } from "./inbox-pages.ts";
 import { register as registerMailboxDirectoryPages } from "./mailbox-directory-pages.ts";
 import { register as registerMailboxCleanupPages } from "./mailbox-cleanup-pages.ts";
 import { register as registerMailboxHandoverPages } from "./mailbox-handover-pages.ts";
+import { register as registerJobsPages } from "./jobs-pages.ts";
+import { register as registerOperatorsPages } from "./operators-pages.ts";
 
 export const consoleModules: ConsoleModule[] = [
   registerCampaignPages,
@@ -27,4 +29,6 @@ export const consoleModules: ConsoleModule[] = [
   registerMailboxDirectoryPages,
   registerMailboxCleanupPages,
   registerMailboxHandoverPages,
+  registerJobsPages,
+  registerOperatorsPages,
 ];

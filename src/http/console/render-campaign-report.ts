@@ -9,7 +9,10 @@
 import type { CampaignOutcomes } from "../../newsletters/campaign-outcomes.ts";
 import type { CampaignReport } from "../../newsletters/campaign-report.ts";
 import { html, type Html } from "./console-kit.ts";
+import { renderBarChart } from "./render-bar-chart.ts";
 import { statusBadge } from "./render-campaign-list.ts";
+import { renderSendProgress } from "./render-send-progress.ts";
+import { sendProgress } from "./send-progress.ts";
 import { count, table, when } from "./view-helpers.ts";
 
 export interface ReportView {
@@ -23,16 +26,15 @@ export interface ReportView {
 export function renderCampaignReport(view: ReportView): Html {
   const { report, outcomes, now } = view;
   const c = report.counts;
-  const done = c.sent + c.failed + c.uncertain + c.skipped + (c.bounced ?? 0);
-  const finished = ["sent", "cancelled", "failed"].includes(report.status);
-  const total = finished ? Math.max(c.total, 1) : Math.max(view.expected, c.total, 1);
-  const percent = finished && report.status === "sent" ? 100 : Math.floor((done / total) * 100);
-  const live = report.status === "scheduled" || report.status === "sending";
-  const elapsed = report.startedAt
-    ? ((report.finishedAt ?? now).getTime() - report.startedAt.getTime()) / 1000
-    : 0;
-  const rate = elapsed > 0 ? done / elapsed : 0;
-  const left = live && rate > 0 ? Math.max(0, total - done) / rate : null;
+  const progress = sendProgress({
+    status: report.status,
+    startedAt: report.startedAt,
+    finishedAt: report.finishedAt,
+    counts: c,
+    expected: view.expected,
+    now,
+  });
+  const live = progress.live;
   const polling = live
     ? html`hx-get="/admin/campaigns/${report.slug}/report?live=1&expected=${view.expected}"
       hx-trigger="every 2s" hx-swap="outerHTML"`
@@ -44,19 +46,7 @@ export function renderCampaignReport(view: ReportView): Html {
         ${statusBadge(report.status)}
         ${live ? html`<span class="muted">(updates every 2 seconds)</span>` : ""}
       </p>
-      <progress
-        id="send-progress"
-        max="100"
-        value="${percent}"
-        aria-labelledby="progress-heading"
-      ></progress>
-      <p class="progress-figure">
-        <strong data-testid="percent">${percent}%</strong> · ${count(done)} of ${count(total)}
-        handled · ${count(c.sent)} sent · ${count(c.failed)} failed · ${count(c.uncertain)}
-        uncertain${rate > 0 ? html` · ${rate.toFixed(1)} per second` : ""}${
-          left !== null ? html` · about ${duration(left)} left` : ""
-        }
-      </p>
+      ${renderSendProgress(progress, { labelledBy: "progress-heading", id: "send-progress" })}
       <p class="muted">
         Scheduled ${when(report.scheduledAt) || "—"} · started ${when(report.startedAt) || "—"} ·
         finished ${when(report.finishedAt) || "—"}
@@ -149,79 +139,29 @@ export function renderCampaignReport(view: ReportView): Html {
 }
 
 function renderTimeline(timeline: CampaignOutcomes["timeline"]): Html {
-  const points = timeline.points;
-  if (points.length === 0) return html`<p class="empty">Nothing sent yet.</p>`;
-  const width = 640;
-  const height = 160;
-  const max = Math.max(1, ...points.map((p) => p.sent + p.failed));
-  const bar = width / points.length;
-  const label = `${bucketLabel(timeline.bucketSeconds)} per bar; the tallest bar is ${max} messages`;
-  return html`<figure class="chart">
-      <svg
-        viewBox="0 0 ${width} ${height + 20}"
-        role="img"
-        aria-labelledby="chart-title chart-desc"
-        class="timeline"
-      >
-        <title id="chart-title">Messages sent over time</title>
-        <desc id="chart-desc">${label}. The table below has the same figures.</desc>
-        <line
-          x1="0"
-          y1="${height}"
-          x2="${width}"
-          y2="${height}"
-          stroke="#57606a"
-          stroke-width="1"
-        />
-        ${points.map((p, i) => {
-          const sentH = (p.sent / max) * height;
-          const failH = (p.failed / max) * height;
-          const x = i * bar + 1;
-          const w = Math.max(1, bar - 2);
-          return html`<rect
-              x="${x}"
-              y="${height - sentH}"
-              width="${w}"
-              height="${sentH}"
-              fill="#0a58ca"
-            />
-            ${p.failed ? html`<rect x="${x}" y="${height - sentH - failH}" width="${w}" height="${failH}" fill="#b42318" />` : ""}`;
-        })}
-        <text x="0" y="${height + 16}" font-size="12" fill="#1f2328">
-          ${points[0]!.at.toISOString().slice(11, 19)} UTC
-        </text>
-        <text x="${width}" y="${height + 16}" font-size="12" fill="#1f2328" text-anchor="end">
-          ${label}
-        </text>
-      </svg>
-      <figcaption>Blue: sent; red: failed.</figcaption>
-    </figure>
-    <details>
-      <summary>The same figures as a table</summary>
-      ${table({
-        caption: `Messages per ${bucketLabel(timeline.bucketSeconds)}`,
-        headers: ["From (UTC)", "Sent", "Failed"],
-        rows: points.map(
-          (p) =>
-            html`<tr>
-              <td>${p.at.toISOString().slice(0, 19).replace("T", " ")}</td>
-              <td>${p.sent}</td>
-              <td>${p.failed}</td>
-            </tr>`,
-        ),
-        empty: "",
-      })}
-    </details>`;
+  const perBar = bucketLabel(timeline.bucketSeconds);
+  return renderBarChart({
+    id: "chart",
+    className: "timeline",
+    title: "Messages sent over time",
+    perBar,
+    unit: "messages",
+    series: [
+      { name: "sent", colour: "#0a58ca", colourName: "blue" },
+      { name: "failed", colour: "#b42318", colourName: "red" },
+    ],
+    layout: "stacked",
+    points: timeline.points.map((p) => ({ at: p.at, values: [p.sent, p.failed] })),
+    axisLabel: (at) => `${at.toISOString().slice(11, 19)} UTC`,
+    rowHeading: "From (UTC)",
+    rowLabel: (at) => at.toISOString().slice(0, 19).replace("T", " "),
+    tableCaption: `Messages per ${perBar}`,
+    empty: "Nothing sent yet.",
+  });
 }
 
 function bucketLabel(seconds: number): string {
   if (seconds < 60) return `${seconds} s`;
   if (seconds < 3600) return `${seconds / 60} min`;
   return `${seconds / 3600} h`;
-}
-
-function duration(seconds: number): string {
-  if (seconds < 90) return `${Math.ceil(seconds)} s`;
-  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
-  return `${(seconds / 3600).toFixed(1)} h`;
 }

@@ -165,13 +165,22 @@ export function postButton(opts: {
   kind?: "primary" | "secondary" | "danger";
   fields?: Record<string, string | number>;
   extra?: Html;
+  /** asked before the form is sent (console.js) */
+  confirm?: string;
+  /** read after the label by screen readers only: which row's button this is */
+  hiddenLabel?: string;
 }): Html {
+  const kind = opts.kind ?? "primary";
+  const confirm = opts.confirm ? html`data-confirm="${opts.confirm}"` : "";
+  const hidden = opts.hiddenLabel
+    ? html`<span class="visually-hidden"> ${opts.hiddenLabel}</span>`
+    : "";
   return html`<form method="post" action="${opts.action}" class="inline-form">
     ${opts.csrf}
     ${Object.entries(opts.fields ?? {}).map(
       ([k, v]) => html`<input type="hidden" name="${k}" value="${v}" />`,
     )}
     ${opts.extra ?? ""}
-    <button type="submit" class="${opts.kind ?? "primary"}">${opts.label}</button>
+    <button type="submit" class="${kind}" ${confirm}>${opts.label}${hidden}</button>
   </form>`;
 }
