@@ -318,6 +318,7 @@ describe("the dashboard", () => {
       headers: { origin: c.url },
     });
     expect(refused.status()).toBe(403);
+    expect(await refused.text()).toContain("This page is for the admin role");
     expect(scriptErrors(page)).toEqual([]);
   }, 120_000);
 
