@@ -17,6 +17,10 @@ export function withEmployeeOptions(command: Command): Command {
       "--successor <employee>",
       'id or address of the colleague who takes over ("none" clears)',
     )
+    .option(
+      "--language <code>",
+      'the language of the review digest: en, nl or nb ("default": DEFAULT_LANGUAGE)',
+    )
     .option("--cleanup-older-than <months>", "cleanup: delete messages older than this many months")
     .option(
       "--cleanup-folders <list>",
@@ -34,6 +38,7 @@ export interface EmployeeOptions {
   secretRef?: string;
   status?: string;
   successor?: string;
+  language?: string;
   cleanupOlderThan?: string;
   cleanupFolders?: string;
   cleanupKeepFolders?: string;
@@ -60,6 +65,8 @@ export function employeeInput(
   if (opts.status !== undefined) input.status = opts.status;
   if (opts.successor !== undefined)
     input.successor = opts.successor === "none" ? null : opts.successor;
+  if (opts.language !== undefined)
+    input.language = opts.language === "default" ? null : opts.language;
   if (opts.cleanupDefault) input.cleanupPolicy = null;
   const policy: Record<string, unknown> = {
     ...((current?.cleanupPolicy as Record<string, unknown> | null) ?? {}),
@@ -88,6 +95,7 @@ export function formatEmployee(e: EmployeeView): string[] {
     `  secret: ${e.secretRef}`,
     `  successor: ${e.successor ? `${e.successor.address} (id ${e.successor.id})` : "-"}`,
     `  cleanup policy: ${e.cleanupPolicy ? JSON.stringify(e.cleanupPolicy) : "default"}`,
+    `  language: ${e.language ?? "default"}`,
     ...(e.departedAt ? [`  departed: ${e.departedAt}`] : []),
   ];
 }

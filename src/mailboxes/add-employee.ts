@@ -27,6 +27,7 @@ export async function addEmployee(
           status: data.status ?? "active",
           successorId: successor?.id ?? null,
           cleanupPolicy: data.cleanupPolicy ?? Prisma.DbNull,
+          language: data.language ?? null,
           departedAt: data.status === "departed" ? new Date() : null,
         },
         include: { successor: { select: { id: true, address: true } } },

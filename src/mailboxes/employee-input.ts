@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AppError } from "../errors.ts";
+import { locales } from "../i18n/translate.ts";
 import { cleanupOverridesSchema } from "./cleanup-policy.ts";
 import { parseSecretRef } from "./parse-secret-ref.ts";
 
@@ -32,10 +33,21 @@ export const employeeFieldsSchema = z.object({
   /** an id or address of another employee, or null for none */
   successor: z.string().nullable(),
   cleanupPolicy: cleanupOverridesSchema.nullable(),
+  /** the language of the mail we send them (the review digest); null: DEFAULT_LANGUAGE */
+  language: z
+    .enum(locales, { error: `expected one of ${locales.join(", ")} (or none: the default)` })
+    .nullable(),
 });
 
 export const newEmployeeSchema = employeeFieldsSchema
-  .partial({ login: true, status: true, successor: true, cleanupPolicy: true, tlsMode: true })
+  .partial({
+    login: true,
+    status: true,
+    successor: true,
+    cleanupPolicy: true,
+    tlsMode: true,
+    language: true,
+  })
   .strict();
 export const employeeChangesSchema = employeeFieldsSchema
   .omit({ address: true })

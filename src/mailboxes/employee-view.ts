@@ -12,6 +12,8 @@ export interface EmployeeView {
   status: Employee["status"];
   successor: { id: number; address: string } | null;
   cleanupPolicy: unknown;
+  /** en, nl or nb; null: DEFAULT_LANGUAGE */
+  language?: string | null;
   departedAt: string | null;
   createdAt: string;
   updatedAt: string;
@@ -31,6 +33,7 @@ export function employeeView(
     status: e.status,
     successor: e.successor ? { id: e.successor.id, address: e.successor.address } : null,
     cleanupPolicy: e.cleanupPolicy ?? null,
+    language: e.language ?? null,
     departedAt: e.departedAt?.toISOString() ?? null,
     createdAt: e.createdAt.toISOString(),
     updatedAt: e.updatedAt.toISOString(),

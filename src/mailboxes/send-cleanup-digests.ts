@@ -4,10 +4,14 @@
  * date. Nothing is deleted here. A mailbox whose server lacks UIDPLUS gets no
  * digest (it would announce a deletion that will be refused) and an audit entry.
  * Rerunning the job sends no second digest while a review is pending.
+ * The digest speaks the employee's language (en, nl, nb), else DEFAULT_LANGUAGE;
+ * its texts are in locales/<language>.json under "mail.review".
  */
 import type { Config } from "../config/load-config.ts";
 import { isAppError } from "../errors.ts";
 import type { Employee, Prisma } from "../generated/prisma/client.ts";
+import { toLocale } from "../i18n/pick-locale.ts";
+import type { Locale } from "../i18n/translate.ts";
 import type { JobQueue } from "../jobs.ts";
 import { renderSystemEmail } from "../newsletters/render/render-system-email.ts";
 import { recordAudit } from "../privacy/record-audit.ts";
@@ -20,7 +24,7 @@ import type { FolderSelection, SelectedMessage } from "./select-folder-messages.
 export const cleanupDeleteJob = "mailbox.cleanup-delete";
 
 export interface DigestDeps extends CleanupDeps {
-  config: Pick<Config, "mailboxes" | "cleanup" | "templatesDir" | "mailFrom">;
+  config: Pick<Config, "mailboxes" | "cleanup" | "templatesDir" | "mailFrom" | "defaultLanguage">;
   mailer: Mailer;
   queue: JobQueue;
 }
@@ -97,11 +101,13 @@ async function reviewMailbox(
       report: { cutoff: report.cutoff } as Prisma.InputJsonValue,
     },
   });
+  const locale = toLocale(employee.language) ?? deps.config.defaultLanguage ?? "en";
   try {
     const email = await renderSystemEmail(
       deps.config.templatesDir,
       "cleanup-review",
-      digestFields(report, deleteAfter, highlights) as unknown as Record<string, string>,
+      digestFields(report, deleteAfter, highlights, locale) as unknown as Record<string, string>,
+      locale,
     );
     await deps.mailer.send({
       from: deps.config.mailFrom,
@@ -167,42 +173,57 @@ async function describeHighlights(
   }
 }
 
-const day = (d: Date) =>
-  d.toLocaleDateString("en-GB", {
+const dateLocales: Record<Locale, string> = { en: "en-GB", nl: "nl-NL", nb: "nb-NO" };
+
+/** "21 December 2026", "21 december 2026", "21. desember 2026" */
+const day = (d: Date, locale: Locale) =>
+  d.toLocaleDateString(dateLocales[locale], {
     day: "numeric",
     month: "long",
     year: "numeric",
     timeZone: "UTC",
   });
 
-export function formatSize(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-  return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+/** "1.5 MB" in English, "1,5 MB" in Dutch and Norwegian */
+export function formatSize(bytes: number, locale: Locale = "en"): string {
+  const number = (n: number, digits: number) =>
+    n.toLocaleString(dateLocales[locale], {
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    });
+  if (bytes >= 1024 * 1024) return `${number(bytes / 1024 / 1024, 1)} MB`;
+  return `${number(Math.max(1, Math.round(bytes / 1024)), 0)} KB`;
 }
 
-function digestFields(
-  report: CleanupReport,
+/** The digest's values; the template's texts interpolate them (mail.review in locales/). */
+export function digestFields(
+  report: Pick<CleanupReport, "totals" | "cutoff" | "folders">,
   deleteAfter: Date,
-  h: { oldest: Highlight; biggest: Highlight } | null,
+  h: {
+    oldest: { folder: string; message: Pick<SelectedMessage, "internalDate">; subject: string };
+    biggest: { folder: string; message: Pick<SelectedMessage, "size">; subject: string };
+  } | null,
+  locale: Locale = "en",
 ): Record<string, unknown> {
+  const size = (bytes: number) => formatSize(bytes, locale);
   return {
-    total: String(report.totals.selected),
-    totalSize: formatSize(report.totals.selectedBytes),
-    cutoffDate: day(new Date(report.cutoff)),
-    deleteDate: day(deleteAfter),
+    total: report.totals.selected.toLocaleString(dateLocales[locale]),
+    totalSize: size(report.totals.selectedBytes),
+    cutoffDate: day(new Date(report.cutoff), locale),
+    deleteDate: day(deleteAfter, locale),
     folders: report.folders
       .filter((f) => f.selected > 0)
       .map((f) => ({
         folder: f.folder,
-        count: String(f.selected),
-        size: formatSize(f.selectedBytes),
+        count: f.selected.toLocaleString(dateLocales[locale]),
+        size: size(f.selectedBytes),
       })),
     oldestSubject: h?.oldest.subject ?? "",
     oldestFolder: h?.oldest.folder ?? "",
-    oldestDate: h ? day(h.oldest.message.internalDate) : "",
+    oldestDate: h ? day(h.oldest.message.internalDate, locale) : "",
     biggestSubject: h?.biggest.subject ?? "",
     biggestFolder: h?.biggest.folder ?? "",
-    biggestSize: h ? formatSize(h.biggest.message.size) : "",
+    biggestSize: h ? size(h.biggest.message.size) : "",
   };
 }
 

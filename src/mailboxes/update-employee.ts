@@ -33,7 +33,7 @@ export async function updateEmployee(
   if (fields.length === 0)
     throw new AppError(
       "invalid_input",
-      "nothing to change; give at least one field (host, port, tls, login, secret reference, status, successor, cleanup policy)",
+      "nothing to change; give at least one field (host, port, tls, login, secret reference, status, successor, cleanup policy, language)",
     );
   return deps.db.$transaction(async (tx) => {
     const updated = await tx.employee.update({
@@ -46,6 +46,7 @@ export async function updateEmployee(
         secretRef: changes.secretRef?.trim(),
         status: changes.status,
         successorId,
+        language: changes.language,
         cleanupPolicy:
           changes.cleanupPolicy === undefined
             ? undefined

@@ -1,15 +1,16 @@
 // The console's mailboxes pages in Chromium against the real server on real PostgreSQL, a real
 // Dovecot, an SMTP sink and the worker's job runner: an IT operator adds two employees (the
 // password as an env: and a file: reference), checks a mailbox, sees the cleanup policy, queues
-// a review digest and sees it sent and the deletion waiting for its date, runs a handover dry
-// run, starts the handover and watches the htmx progress reach the report, which says verified;
-// the mail is at the successor. A marketing operator gets 403 and sees no link. axe-core on each
-// page; screenshots in test-output/screenshots/.
+// a review digest (mailed in the employee's language) and sees it sent and the deletion waiting
+// for its date, runs a handover dry run, starts the handover and watches the htmx progress reach
+// the report, which says verified; the mail is at the successor. A marketing operator gets 403
+// and sees no link. axe-core on each page; screenshots in test-output/screenshots/.
 import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { ImapFlow } from "imapflow";
+import { simpleParser } from "mailparser";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -212,6 +213,7 @@ async function addEmployeeThroughForm(fields: {
   address: string;
   port: number;
   secretRef: string;
+  language?: string;
 }): Promise<void> {
   await page.goto(`${c.url}/admin/mailboxes`);
   await page.getByLabel("Address", { exact: true }).fill(fields.address);
@@ -219,6 +221,8 @@ async function addEmployeeThroughForm(fields: {
   await page.getByLabel("IMAP port").fill(String(fields.port));
   await page.getByLabel("Connection security").selectOption("none");
   await page.getByLabel("Password reference").fill(fields.secretRef);
+  if (fields.language)
+    await page.getByLabel("Language of the review digest").selectOption({ label: fields.language });
   await Promise.all([
     page.waitForURL(/\/admin\/mailboxes\/employees\/\d+\?notice=added$/),
     page.getByRole("button", { name: "Add employee" }).click(),
@@ -260,12 +264,15 @@ describe("mailboxes in the console", () => {
       address: pat,
       port: proxy.port,
       secretRef: `env:${patSecretVar}`,
+      language: "Norsk bokmål",
     });
     const patId = await employeeId(pat);
     expect(page.url()).toContain(`/admin/mailboxes/employees/${patId}`);
     // Only the reference is stored and shown; the password is nowhere.
     const stored = await c.db.employee.findUniqueOrThrow({ where: { id: patId } });
     expect(stored.secretRef).toBe(`env:${patSecretVar}`);
+    expect(stored.language).toBe("nb");
+    expect(await page.getByLabel("Language of the review digest").inputValue()).toBe("nb");
     expect(await page.locator("main").innerText()).toContain(`env:${patSecretVar}`);
     expect(await page.content()).not.toContain(passwords.get(pat)!);
     const added = await c.db.auditEntry.findMany({
@@ -318,8 +325,13 @@ describe("mailboxes in the console", () => {
     ]);
     const [digest] = await sink.waitFor(1, 60_000);
     expect(digest!.to).toEqual([pat]);
-    const raw = digest!.raw.toString("utf8");
-    expect(raw).toMatch(/^Subject: Your yearly mailbox review: 5 old messages go on /m);
+    // In Pat's language, chosen when Pat was added.
+    const parsed = await simpleParser(digest!.raw);
+    expect(parsed.subject).toMatch(
+      /^Den årlige gjennomgangen av e-postkassen din: 5 gamle meldinger slettes \d+\. \p{L}+ \d{4}$/u,
+    );
+    expect(parsed.text).toContain("Vil du beholde en melding, flagg den");
+    expect(parsed.html).toContain('lang="nb"');
 
     await page.getByRole("link", { name: "Cleanup", exact: true }).click();
     await page.waitForURL(`${c.url}/admin/mailboxes/cleanup`);

@@ -46,6 +46,8 @@ export function newEmployeeInput(body: FormBody): Record<string, unknown> {
   if (login) input.login = login;
   const successor = text(body, "successor");
   if (successor) input.successor = successor;
+  const language = text(body, "language");
+  if (language) input.language = language;
   const policy = cleanupOverridesOf(body);
   if (policy) input.cleanupPolicy = policy;
   return input;
@@ -66,6 +68,8 @@ export function employeeChangesInput(
   const successor = text(body, "successor");
   if (successor !== (current.successor ? String(current.successor.id) : ""))
     changes.successor = successor || null;
+  const language = text(body, "language");
+  if (language !== (current.language ?? "")) changes.language = language || null;
   const policy = cleanupOverridesOf(body);
   const currentPolicy =
     current.cleanupPolicy && Object.keys(current.cleanupPolicy).length > 0

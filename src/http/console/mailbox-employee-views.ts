@@ -32,6 +32,13 @@ const tlsChoices = [
   { value: "none", label: "none (loopback only)" },
 ];
 
+const languageChoices = [
+  { value: "", label: "the default (DEFAULT_LANGUAGE)" },
+  { value: "en", label: "English" },
+  { value: "nl", label: "Nederlands" },
+  { value: "nb", label: "Norsk bokmål" },
+];
+
 const secretHint =
   "Where the worker reads the password: env:NAME (an environment variable) or file:PATH. The password itself is never stored or shown.";
 
@@ -109,6 +116,12 @@ export function directoryBody(opts: {
         label: "Successor",
         choices: successorChoices(opts.employees),
         value: v("successor"),
+      })}
+      ${selectField({
+        name: "language",
+        label: "Language of the review digest",
+        choices: languageChoices,
+        value: v("language"),
       })}
       ${policyFields(opts.values ?? null)}
       <div class="actions"><button type="submit">Add employee</button></div>
@@ -219,6 +232,12 @@ export function employeeBody(opts: {
         value: Array.isArray(opts.values?.successor)
           ? opts.values.successor[0]
           : (opts.values?.successor ?? (e.successor ? String(e.successor.id) : "")),
+      })}
+      ${selectField({
+        name: "language",
+        label: "Language of the review digest",
+        choices: languageChoices,
+        value: v("language"),
       })}
       ${policyFields(opts.values ?? e.cleanupPolicy)}
       <div class="actions"><button type="submit">Save changes</button></div>

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "employees" ADD COLUMN     "language" TEXT;
+
