@@ -8,7 +8,7 @@ import type { FastifyRequest } from "fastify";
 import { findApiToken } from "../operators/find-api-token.ts";
 import type { OperatorRole, OperatorSummary } from "../operators/operator-deps.ts";
 import { isAdminAuthorised } from "./admin-auth.ts";
-import type { HttpDeps } from "./create-server.ts";
+import type { HttpDeps } from "./deps.ts";
 
 /**
  * The roles (besides admin) that each /api area is open to; an area not

@@ -5,11 +5,7 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from "fastify";
-import type { Config } from "../config/load-config.ts";
 import { isAppError } from "../errors.ts";
-import type { JobQueue } from "../jobs.ts";
-import type { Clock, Db, Logger, Mailer } from "../types.ts";
-import type { UnsubscribeQueue } from "../unsubscribe/unsubscribe-queue.ts";
 import { apiActorOf, checkApiAccess } from "./api-access.ts";
 import { limitConnections } from "./connection-limits.ts";
 import { httpStatusOf } from "./error-status.ts";
@@ -24,30 +20,10 @@ import { register as registerEmployeesAdmin } from "./admin/employees.ts";
 import { register as registerHandoversAdmin } from "./admin/handovers.ts";
 import { register as registerPrivacyAdmin } from "./admin/privacy.ts";
 import { register as registerOperatorsAdmin } from "./admin/operators.ts";
-import { register as registerCliAdmin, type CliRunner } from "./admin/cli.ts";
+import { register as registerCliAdmin } from "./admin/cli.ts";
+import type { HttpDeps } from "./deps.ts";
 
-export interface HttpDeps {
-  db: Db;
-  config: Config;
-  clock: Clock;
-  log: Logger;
-  queue: JobQueue;
-  /** whether the database and the job runner answer */
-  health(): Promise<{
-    database: boolean;
-    jobs: boolean;
-    /** watched mailboxes whose watcher is down (issue 8); absent: not watching */
-    inbox?: { ok: boolean; down: string[] };
-  }>;
-  /** for routes that send mail directly (the double opt-in confirmation); jobs get theirs from the runner */
-  mailer?: Mailer;
-  /** POST /subscribe per client IP: a token bucket (default 10, refilling 1 every 6 s) */
-  subscribeRateLimit?: { capacity: number; refillPerSecond: number };
-  /** the group-commit queue for unsubscribes; one is made if absent (a benchmark passes its own to observe batches) */
-  unsubscribeQueue?: UnsubscribeQueue;
-  /** embedded default: POST /api/cli runs a CLI command started beside this worker */
-  cli?: CliRunner;
-}
+export type { HttpDeps } from "./deps.ts";
 
 export type AdminModule = (app: FastifyInstance, deps: HttpDeps) => void;
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import type { HttpDeps } from "./create-server.ts";
+import type { HttpDeps } from "./deps.ts";
 import { parseMultipartFields } from "./one-click-body.ts";
 import { registerSignupRoutes } from "./signup-routes.ts";
 import { registerUnsubscribeRoutes } from "./unsubscribe-routes.ts";

@@ -6,7 +6,7 @@ import { recordSubscriptionRequest } from "../contacts/record-subscription-reque
 import { isAppError } from "../errors.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { verifyConfirmToken } from "../unsubscribe/confirm-token.ts";
-import type { HttpDeps } from "./create-server.ts";
+import type { HttpDeps } from "./deps.ts";
 import {
   badSignupPage,
   confirmedPage,

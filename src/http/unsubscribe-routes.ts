@@ -4,7 +4,7 @@ import { loadPreferences, type Preferences } from "../unsubscribe/load-preferenc
 import { setPreferences } from "../unsubscribe/set-preferences.ts";
 import { readUnsubscribeLink } from "../unsubscribe/read-unsubscribe-link.ts";
 import { createUnsubscribeQueue } from "../unsubscribe/unsubscribe-queue.ts";
-import type { HttpDeps } from "./create-server.ts";
+import type { HttpDeps } from "./deps.ts";
 import { isOneClickBody } from "./one-click-body.ts";
 import {
   invalidLinkPage,

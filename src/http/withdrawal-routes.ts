@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import { isAppError } from "../errors.ts";
 import { eraseContact } from "../privacy/erase-contact.ts";
 import { readUnsubscribeLink } from "../unsubscribe/read-unsubscribe-link.ts";
-import type { HttpDeps } from "./create-server.ts";
+import type { HttpDeps } from "./deps.ts";
 import { invalidLinkPage } from "./pages/unsubscribe-pages.ts";
 import { dataDeletedPage, deleteDataPage } from "./pages/withdrawal-pages.ts";
 import { translatorFor } from "./request-locale.ts";

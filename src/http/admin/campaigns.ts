@@ -8,7 +8,7 @@ import { pauseCampaign } from "../../newsletters/pause-campaign.ts";
 import { previewCampaign } from "../../newsletters/preview-campaign.ts";
 import { resumeCampaign } from "../../newsletters/resume-campaign.ts";
 import { scheduleCampaign } from "../../newsletters/schedule-campaign.ts";
-import type { HttpDeps } from "../create-server.ts";
+import type { HttpDeps } from "../deps.ts";
 import { parseBody } from "./parse-body.ts";
 
 const createBody = z.object({

@@ -1,24 +1,11 @@
 import crypto from "node:crypto";
 import net from "node:net";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import {
-  cliKeyHeader,
-  cliRequestSchema,
-  type CliFrame,
-  type CliRequest,
-} from "../../cli/cli-protocol.ts";
-import type { HttpDeps } from "../create-server.ts";
-import { parseBody } from "./parse-body.ts";
+import { cliKeyHeader, cliRequestSchema, type CliFrame } from "../../cli/cli-protocol.ts";
+import type { HttpDeps } from "../deps.ts";
 
-/** What main.ts hands in on the embedded default: runs CLI command lines in this worker. */
-export interface CliRunner {
-  /** DATA_DIR/run/worker.json's key, once published */
-  key(): string | undefined;
-  run(
-    request: CliRequest,
-    io: { send(frame: CliFrame): void; signal: AbortSignal },
-  ): Promise<number>;
-}
+export type { CliRunner } from "../deps.ts";
+import { parseBody } from "./parse-body.ts";
 
 const forwardedHeaders = ["forwarded", "x-forwarded-for", "x-real-ip"];
 

@@ -9,7 +9,7 @@ import { setListPublic } from "../../contacts/set-list-public.ts";
 import { subscribeContact } from "../../contacts/subscribe-contact.ts";
 import { AppError } from "../../errors.ts";
 import type { Prisma } from "../../generated/prisma/client.ts";
-import type { HttpDeps } from "../create-server.ts";
+import type { HttpDeps } from "../deps.ts";
 import { parseBody } from "./parse-body.ts";
 
 const legalBasis = z.enum(["consent", "legitimate_interest", "contract"]);

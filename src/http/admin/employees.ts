@@ -10,7 +10,7 @@ import { findEmployee } from "../../mailboxes/find-employee.ts";
 import { listEmployees } from "../../mailboxes/list-employees.ts";
 import { removeEmployee } from "../../mailboxes/remove-employee.ts";
 import { updateEmployee } from "../../mailboxes/update-employee.ts";
-import type { HttpDeps } from "../create-server.ts";
+import type { HttpDeps } from "../deps.ts";
 
 type ByRef = { Params: { ref: string } };
 

@@ -5,7 +5,7 @@ import { openHandoverSession } from "../../adapters/imap-handover-session.ts";
 import { AppError } from "../../errors.ts";
 import { findEmployee } from "../../mailboxes/find-employee.ts";
 import { runHandover } from "../../mailboxes/run-handover.ts";
-import type { HttpDeps } from "../create-server.ts";
+import type { HttpDeps } from "../deps.ts";
 
 const body = z.object({
   employee: z.union([z.string().min(1), z.number().int().positive()]),

@@ -7,7 +7,7 @@ import { listHeldUnsubscribes } from "../../inbox/list-held-unsubscribes.ts";
 import { listDialogues } from "../../inbox/list-dialogues.ts";
 import { showDialogue } from "../../inbox/show-dialogue.ts";
 import { apiActorOf } from "../api-access.ts";
-import type { HttpDeps } from "../create-server.ts";
+import type { HttpDeps } from "../deps.ts";
 
 const listQuery = z.object({
   contact: z.string().optional(),

@@ -8,7 +8,7 @@ import { operatorRoles } from "../../operators/operator-deps.ts";
 import { resetPassword } from "../../operators/reset-password.ts";
 import { revokeApiToken } from "../../operators/revoke-api-token.ts";
 import { apiActorOf } from "../api-access.ts";
-import type { HttpDeps } from "../create-server.ts";
+import type { HttpDeps } from "../deps.ts";
 import { parseBody } from "./parse-body.ts";
 
 const addBody = z.object({

@@ -9,7 +9,7 @@ import { exportContact } from "../../privacy/export-contact.ts";
 import { listPrivacyRequests } from "../../privacy/list-privacy-requests.ts";
 import { queryAudit } from "../../privacy/query-audit.ts";
 import { describeDecision, findContactRetention } from "../../privacy/find-contact-retention.ts";
-import type { HttpDeps } from "../create-server.ts";
+import type { HttpDeps } from "../deps.ts";
 import { parseBody } from "./parse-body.ts";
 
 const requestBody = z.object({

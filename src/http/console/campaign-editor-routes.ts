@@ -10,7 +10,7 @@ import { countAudience } from "../../newsletters/count-audience.ts";
 import { listNewsletterTemplates } from "../../newsletters/render/compile-campaign.ts";
 import { scheduleCampaign } from "../../newsletters/schedule-campaign.ts";
 import { updateCampaign } from "../../newsletters/update-campaign.ts";
-import type { HttpDeps } from "../create-server.ts";
+import type { HttpDeps } from "../deps.ts";
 import { httpStatusOf } from "../error-status.ts";
 import {
   applyArticleOp,

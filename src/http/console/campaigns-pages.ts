@@ -18,7 +18,7 @@ import { sendTestMessage } from "../../newsletters/preview-campaign.ts";
 import { listNewsletterTemplates } from "../../newsletters/render/compile-campaign.ts";
 import { sampleContent } from "../../newsletters/render/sample-content.ts";
 import { resumeCampaign } from "../../newsletters/resume-campaign.ts";
-import type { HttpDeps } from "../create-server.ts";
+import type { HttpDeps } from "../deps.ts";
 import { httpStatusOf } from "../error-status.ts";
 import { registerCampaignEditor } from "./campaign-editor-routes.ts";
 import { loadCampaign } from "./load-campaign.ts";

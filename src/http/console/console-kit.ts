@@ -9,7 +9,7 @@
  * and declares the roles it allows with `requireRole`; `admin` is always allowed.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { HttpDeps } from "../create-server.ts";
+import type { HttpDeps } from "../deps.ts";
 import { html, Html } from "../pages/layout.ts";
 
 export { html, Html, escapeHtml } from "../pages/layout.ts";

@@ -14,7 +14,7 @@ import { countContactRecords } from "../../privacy/count-contact-records.ts";
 import { eraseContact } from "../../privacy/erase-contact.ts";
 import { exportContact } from "../../privacy/export-contact.ts";
 import { parseBody } from "../admin/parse-body.ts";
-import type { HttpDeps } from "../create-server.ts";
+import type { HttpDeps } from "../deps.ts";
 import { actorOf, csrfField, html, operatorOf, requireRole, sendPage } from "./console-kit.ts";
 import { sendContactExport } from "./send-contact-export.ts";
 import { verificationFields, verificationForm } from "./verification-fields.ts";

@@ -10,7 +10,7 @@ import { findContactDetail } from "../../contacts/find-contact-detail.ts";
 import { searchContacts, type ContactSearchPage } from "../../contacts/search-contacts.ts";
 import { findContactRetention } from "../../privacy/find-contact-retention.ts";
 import { parseBody } from "../admin/parse-body.ts";
-import type { HttpDeps } from "../create-server.ts";
+import type { HttpDeps } from "../deps.ts";
 import { html, operatorOf, requireRole, sendPage, type Html } from "./console-kit.ts";
 import { readContactId } from "./read-contact-id.ts";
 import { renderContactPage } from "./render-contact-page.ts";

@@ -5,7 +5,7 @@
  * set-up checks, slow enough (SMTP, DNS) to come after the page.
  */
 import type { FastifyInstance } from "fastify";
-import type { HttpDeps } from "../create-server.ts";
+import type { HttpDeps } from "../deps.ts";
 import { cachedSetupChecks } from "./cached-setup-checks.ts";
 import { areaRoles, operatorOf, requireRole, sendPage } from "./console-kit.ts";
 import { loadDashboard, setupCheckRoles } from "./load-dashboard.ts";

@@ -15,7 +15,7 @@ import { importContacts } from "../../contacts/import-contacts.ts";
 import { listLists } from "../../contacts/list-lists.ts";
 import { parseCsv } from "../../contacts/parse-csv.ts";
 import { AppError, isAppError } from "../../errors.ts";
-import type { HttpDeps } from "../create-server.ts";
+import type { HttpDeps } from "../deps.ts";
 import { httpStatusOf } from "../error-status.ts";
 import { actorOf, html, operatorOf, requireRole, sendPage, type Html } from "./console-kit.ts";
 import { createImportSessions, type ImportSession } from "./import-sessions.ts";

@@ -14,7 +14,7 @@ import { isAppError } from "../../errors.ts";
 import { decideHeldUnsubscribe, type HeldDecision } from "../../inbox/decide-held-unsubscribe.ts";
 import { inboxStatus } from "../../inbox/inbox-status.ts";
 import { showDialogue } from "../../inbox/show-dialogue.ts";
-import type { HttpDeps } from "../create-server.ts";
+import type { HttpDeps } from "../deps.ts";
 import {
   actorOf,
   areaRoles,

@@ -13,7 +13,7 @@ import { isAppError } from "../../errors.ts";
 import { countJobsByName, listFailedJobs } from "../../job-queue/agenda-jobs.queries.ts";
 import { removeFailedJob } from "../../job-queue/remove-failed-job.ts";
 import { retryFailedJob } from "../../job-queue/retry-failed-job.ts";
-import type { HttpDeps } from "../create-server.ts";
+import type { HttpDeps } from "../deps.ts";
 import { httpStatusOf } from "../error-status.ts";
 import {
   actorOf,

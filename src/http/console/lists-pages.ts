@@ -12,7 +12,7 @@ import { listLists, type ListWithCounts } from "../../contacts/list-lists.ts";
 import { setListPublic } from "../../contacts/set-list-public.ts";
 import { isAppError } from "../../errors.ts";
 import { parseBody } from "../admin/parse-body.ts";
-import type { HttpDeps } from "../create-server.ts";
+import type { HttpDeps } from "../deps.ts";
 import { httpStatusOf } from "../error-status.ts";
 import {
   actorOf,

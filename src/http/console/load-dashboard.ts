@@ -8,7 +8,7 @@
  */
 import { inboxStatus, type MailboxStatus } from "../../inbox/inbox-status.ts";
 import { countJobsByName, type JobNameCounts } from "../../job-queue/agenda-jobs.queries.ts";
-import type { HttpDeps } from "../create-server.ts";
+import type { HttpDeps } from "../deps.ts";
 import { mayOpen, type Role, type SignedInOperator } from "./console-kit.ts";
 import { listBounceEvents, parseBounceFilter } from "./list-bounce-events.ts";
 import { listDailyActivity, type DailyActivity } from "./list-daily-activity.ts";

@@ -1,5 +1,5 @@
 import { countAudience } from "../../newsletters/count-audience.ts";
-import type { HttpDeps } from "../create-server.ts";
+import type { HttpDeps } from "../deps.ts";
 import { listLiveCampaigns } from "./list-live-campaigns.ts";
 import type { LiveCampaignsView } from "./render-live-campaigns.ts";
 

@@ -12,7 +12,7 @@ import { AppError, isAppError } from "../../errors.ts";
 import { findEmployee } from "../../mailboxes/find-employee.ts";
 import { queueCleanup } from "../../mailboxes/queue-cleanup.ts";
 import { recordAudit } from "../../privacy/record-audit.ts";
-import type { HttpDeps } from "../create-server.ts";
+import type { HttpDeps } from "../deps.ts";
 import { httpStatusOf } from "../error-status.ts";
 import { actorOf, areaRoles, csrfField, html, operatorOf, requireRole } from "./console-kit.ts";
 import { listCleanupRuns } from "./list-cleanup-runs.ts";

@@ -18,7 +18,7 @@ import { listEmployees } from "../../mailboxes/list-employees.ts";
 import { removeEmployee } from "../../mailboxes/remove-employee.ts";
 import { updateEmployee } from "../../mailboxes/update-employee.ts";
 import { recordAudit } from "../../privacy/record-audit.ts";
-import type { HttpDeps } from "../create-server.ts";
+import type { HttpDeps } from "../deps.ts";
 import { httpStatusOf } from "../error-status.ts";
 import { actorOf, areaRoles, csrfField, html, operatorOf, requireRole } from "./console-kit.ts";
 import { employeeChangesInput, newEmployeeInput, type FormBody } from "./employee-form.ts";

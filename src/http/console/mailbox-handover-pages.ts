@@ -16,7 +16,7 @@ import type { HandoverReport } from "../../mailboxes/handover-report.ts";
 import { listEmployees } from "../../mailboxes/list-employees.ts";
 import { runHandover } from "../../mailboxes/run-handover.ts";
 import { recordAudit } from "../../privacy/record-audit.ts";
-import type { HttpDeps } from "../create-server.ts";
+import type { HttpDeps } from "../deps.ts";
 import { httpStatusOf } from "../error-status.ts";
 import { actorOf, areaRoles, csrfField, operatorOf, requireRole } from "./console-kit.ts";
 import type { FormBody } from "./employee-form.ts";

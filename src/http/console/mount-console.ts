@@ -9,7 +9,7 @@
 import fastifyCookie from "@fastify/cookie";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { findSession } from "../../operators/find-session.ts";
-import type { HttpDeps } from "../create-server.ts";
+import type { HttpDeps } from "../deps.ts";
 import { isAllowedOrigin } from "../same-origin.ts";
 import { registerConsoleAssets } from "./console-assets.ts";
 import { consoleCookie } from "./console-cookie.ts";

@@ -17,7 +17,7 @@ import { listLastSignIns } from "../../operators/list-last-sign-ins.ts";
 import { listOperators } from "../../operators/list-operators.ts";
 import { resetPassword } from "../../operators/reset-password.ts";
 import { parseBody } from "../admin/parse-body.ts";
-import type { HttpDeps } from "../create-server.ts";
+import type { HttpDeps } from "../deps.ts";
 import { httpStatusOf } from "../error-status.ts";
 import {
   actorOf,

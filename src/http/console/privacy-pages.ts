@@ -21,7 +21,7 @@ import { closePrivacyRequest, openPrivacyRequest } from "../../privacy/open-priv
 import { queryAudit } from "../../privacy/query-audit.ts";
 import { queryAuditPage } from "../../privacy/query-audit-page.ts";
 import { parseBody } from "../admin/parse-body.ts";
-import type { HttpDeps } from "../create-server.ts";
+import type { HttpDeps } from "../deps.ts";
 import { actorOf, operatorOf, requireRole, sendPage } from "./console-kit.ts";
 import { renderAuditPage } from "./render-audit-page.ts";
 import {

@@ -9,7 +9,7 @@ import { createSession, shortUserAgent } from "../../operators/create-session.ts
 import { endSession } from "../../operators/end-session.ts";
 import { freeAttempts, verifySignIn } from "../../operators/verify-sign-in.ts";
 import { recordAudit } from "../../privacy/record-audit.ts";
-import type { HttpDeps } from "../create-server.ts";
+import type { HttpDeps } from "../deps.ts";
 import { html } from "../pages/layout.ts";
 import { isAllowedOrigin } from "../same-origin.ts";
 import type { ConsoleCookie } from "./console-cookie.ts";

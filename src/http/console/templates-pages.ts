@@ -19,7 +19,7 @@ import { isWritable } from "../../newsletters/templates/is-writable.ts";
 import { listTemplateFiles } from "../../newsletters/templates/list-template-files.ts";
 import { resolveTemplateFile } from "../../newsletters/templates/resolve-template-file.ts";
 import { saveTemplate } from "../../newsletters/templates/save-template.ts";
-import type { HttpDeps } from "../create-server.ts";
+import type { HttpDeps } from "../deps.ts";
 import { httpStatusOf } from "../error-status.ts";
 import {
   actorOf,
