@@ -1,14 +1,14 @@
 import { AppError } from "../errors.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import { recordAudit } from "../privacy/record-audit.ts";
-import type { Db } from "../types.ts";
+import type { Clock, Db } from "../types.ts";
 import { employeeView, type EmployeeView } from "./employee-view.ts";
 import { newEmployeeSchema, parseEmployeeInput } from "./employee-input.ts";
 import { findEmployee } from "./find-employee.ts";
 
 /** Adds an employee's mailbox to the directory. The login defaults to the address. */
 export async function addEmployee(
-  deps: { db: Db },
+  deps: { db: Db; clock: Clock },
   input: unknown,
   actor: string,
 ): Promise<EmployeeView> {
@@ -28,7 +28,7 @@ export async function addEmployee(
           successorId: successor?.id ?? null,
           cleanupPolicy: data.cleanupPolicy ?? Prisma.DbNull,
           language: data.language ?? null,
-          departedAt: data.status === "departed" ? new Date() : null,
+          departedAt: data.status === "departed" ? deps.clock.now() : null,
         },
         include: { successor: { select: { id: true, address: true } } },
       });

@@ -116,7 +116,7 @@ export async function openCleanupWorld(env: Record<string, string> = {}): Promis
       const name = `CLEANUP_PW_${local.toUpperCase().replace(/\W/g, "_")}_${tag}`;
       secrets[name] = o.password ?? password;
       const view = await addEmployee(
-        { db },
+        { db, clock: { now: () => new Date() } },
         {
           address,
           imapHost: "127.0.0.1",
