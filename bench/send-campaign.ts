@@ -1,8 +1,11 @@
 // bench/send-campaign: messages per second of a real campaign send (personalised
 // 5-article newsletter, DKIM RSA-2048, delivery ledger in PostgreSQL) to a
-// loopback SMTP server in another process; peak RSS; and, in the same run, the
-// ceiling: raw nodemailer pooled sending of one pre-rendered message to the same
-// server with the same pool size and the same DKIM key.
+// loopback SMTP server in another process; peak RSS; and, in the same run, two
+// references on the same server with the same pool size: the transport limit,
+// one pre-built campaign message (same bytes, DKIM-signed once) written over our
+// own SMTP sessions (raw-smtp-pool.ts) with no signing and no database; and the
+// ceiling, nodemailer pooled sending of one pre-rendered message signed by
+// nodemailer's DKIM per send.
 //   tsx bench/send-campaign.ts [N=10000] [--pool 5] [--batch 200] [--ed25519] [--no-ceiling]
 // --workers N instead sends the same campaign with 1 and then N worker processes
 // (src/main.ts, sharing the database; shards of --shard contact ids) and prints
@@ -16,7 +19,9 @@ import readline from "node:readline";
 import { fileURLToPath } from "node:url";
 import nodemailer from "nodemailer";
 import pg from "pg";
-import { smtpPoolOptions } from "../src/adapters/mailer.ts";
+import net from "node:net";
+import { smtpPoolOptions, smtpSettings } from "../src/adapters/mailer.ts";
+import { createRawSmtpPool } from "../src/adapters/raw-smtp-pool.ts";
 import { loadConfig } from "../src/config/load-config.ts";
 import { openApp } from "../src/main.ts";
 import { createCampaign } from "../src/newsletters/create-campaign.ts";
@@ -45,12 +50,60 @@ async function frozenOf(campaignId: number) {
   });
   return { subject: c.frozenSubject!, html: c.frozenHtml!, text: c.frozenText! };
 }
+/** one message of the campaign, for reader 1, signed by `mailer`'s DKIM signer (or not) */
+async function renderOne(
+  campaignId: number,
+  mailer: Pick<typeof app.mailer, "dkim">,
+  messageId: string,
+) {
+  const render = createCampaignRenderer(
+    { config, mailer },
+    { id: campaignId, lists: ["news"], frozen: await frozenOf(campaignId) },
+  );
+  const reader = {
+    contactId: 1,
+    email: "reader1@example.net",
+    name: "Reader 1",
+    company: "Company 1",
+    lists: ["news"],
+  };
+  return render(reader, messageId, new Date());
+}
+
+/**
+ * Sends `count` messages from `lanes` concurrent loops of `sendOne`; the rate,
+ * the CPU report and the load average when it started.
+ */
+async function measureSends(count: number, lanes: number, sendOne: () => Promise<unknown>) {
+  let started = 0;
+  const load = loadAverage();
+  const sinkBefore = (await sink.stats()).cpuMs;
+  const cpuBefore = cpuSnapshot();
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: lanes }, async () => {
+      while (started < count) {
+        started++;
+        await sendOne();
+      }
+    }),
+  );
+  const rate = count / ((performance.now() - t0) / 1000);
+  const sinkMs = (await sink.stats()).cpuMs - sinkBefore;
+  return { rate, load, cpu: cpuReport(cpuBefore, cpuSnapshot(), count, sinkMs) };
+}
+
 const rss = { peak: 0, samples: [] as number[] };
 const sampler = setInterval(() => {
   const v = process.memoryUsage().rss;
   rss.peak = Math.max(rss.peak, v);
 }, 50);
 const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
 
 /**
  * CPU seconds spent so far by this process (all threads), by PostgreSQL's
@@ -63,6 +116,15 @@ function cpuSnapshot() {
   const pg = new Map<string, number>();
   let busy = 0;
   let total = 0;
+  let main = 0;
+  try {
+    // the sender's main thread alone (its task id is the process id)
+    const f = fs.readFileSync(`/proc/self/task/${process.pid}/stat`, "latin1");
+    const fields = f.slice(f.lastIndexOf(")") + 2).split(" ");
+    main = (Number(fields[11]) + Number(fields[12])) / tick;
+  } catch {
+    // not Linux
+  }
   try {
     for (const pid of fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
       try {
@@ -89,7 +151,7 @@ function cpuSnapshot() {
   } catch {
     // not Linux: only this process's figure
   }
-  return { own: (own.user + own.system) / 1e6, pg, busy, total };
+  return { own: (own.user + own.system) / 1e6, main, pg, busy, total };
 }
 function cpuReport(
   before: ReturnType<typeof cpuSnapshot>,
@@ -106,7 +168,7 @@ function cpuReport(
   // per backend, counting only backends alive at the end (one that closed meanwhile took its figure with it)
   let pg = 0;
   for (const [pid, t] of after.pg) pg += t - (before.pg.get(pid) ?? 0);
-  return `CPU: sender ${per(after.own - before.own)}, sink ${per(sinkMs / 1000)}, postgres ${per(pg)}; ${machine}`;
+  return `CPU: sender ${per(after.own - before.own)} (main thread ${per(after.main - before.main)}), sink ${per(sinkMs / 1000)}, postgres ${per(pg)}; ${machine}`;
 }
 
 async function startSink(): Promise<{
@@ -206,21 +268,7 @@ try {
   const { id } = await scheduleCampaign(app, { slug: "bench" });
 
   {
-    const render = createCampaignRenderer(
-      { config, mailer: app.mailer },
-      { id, lists: ["news"], frozen: await frozenOf(id) },
-    );
-    const one = await render(
-      {
-        contactId: 1,
-        email: "reader1@example.net",
-        name: "Reader 1",
-        company: "Company 1",
-        lists: ["news"],
-      },
-      "sample@example.com",
-      new Date(),
-    );
+    const one = await renderOne(id, app.mailer, "sample@example.com");
     console.log(
       `one message: ${one.raw.length} bytes (html ${one.personalised.html.length} chars, text ${one.personalised.text.length} chars)`,
     );
@@ -228,12 +276,15 @@ try {
   rss.peak = process.memoryUsage().rss;
   const sinkBefore = (await sink.stats()).cpuMs;
   const cpuBefore = cpuSnapshot();
-  console.log(
-    `load average before the campaign: ${os
-      .loadavg()
-      .map((l) => l.toFixed(2))
-      .join(" ")}`,
-  );
+  const campaignLoad = loadAverage();
+  const transactions = async () =>
+    (
+      await db.query<{ n: string }>(
+        `SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()`,
+      )
+    ).rows[0]!.n;
+  const transactionsBefore = Number(await transactions());
+  console.log(`load average before the campaign: ${campaignLoad}; RSS ${mb(rss.peak)}`);
   const started = performance.now();
   const stop = await sendCampaign(
     { ...app, touch: async () => {}, signal: new AbortController().signal },
@@ -245,34 +296,55 @@ try {
     [id],
   );
   const stats = await sink.stats();
+  // statistics reach pg_stat_database within about half a second (stats_fetch_consistency aside)
+  await new Promise((r) => setTimeout(r, 700));
+  await db.query("SELECT pg_stat_clear_snapshot()");
+  const perMessage = (Number(await transactions()) - transactionsBefore) / N;
   const campaignCpu = cpuReport(cpuBefore, cpuSnapshot(), N, stats.cpuMs - sinkBefore);
   const campaignRate = N / seconds;
   const campaignPeak = rss.peak;
   console.log(
     `campaign: ${stop}; ${N} messages in ${seconds.toFixed(2)} s = ${campaignRate.toFixed(0)} msg/s; ledger ${JSON.stringify(Object.fromEntries(rows.map((r) => [r.status, r.n])))}; sink ${stats.count} received, ${stats.duplicates} duplicates; peak RSS ${mb(campaignPeak)}`,
   );
-  console.log(campaignCpu);
+  console.log(`${campaignCpu}; ${perMessage.toFixed(2)} database transactions per message`);
 
   if (args.includes("--no-ceiling")) throw new SkipCeiling();
+
+  // The transport limit: one campaign message, built and DKIM-signed once (so
+  // exactly the campaign's size), written M times over our own SMTP sessions
+  // with the campaign's pool size: no rendering, signing or database.
+  const prebuilt = await renderOne(id, app.mailer, "transport@example.com");
+  const settings = smtpSettings(config.smtp!);
+  const rawPool = createRawSmtpPool({
+    secure: false,
+    size: POOL,
+    maxMessages: MAX_MESSAGES,
+    connect: () =>
+      new Promise<net.Socket>((resolve, reject) => {
+        const socket = net.connect({ host: settings.host, port: settings.port, noDelay: true });
+        socket.once("error", reject);
+        socket.once("connect", () => {
+          socket.off("error", reject);
+          resolve(socket);
+        });
+      }),
+  });
+  const T = Math.min(N, 10_000);
+  const transport = await measureSends(T, POOL, () =>
+    rawPool.send({ from: "news@example.com", to: ["reader1@example.net"] }, prebuilt.raw),
+  );
+  rawPool.close();
+  console.log(
+    `transport limit (our SMTP sessions, one pre-built ${prebuilt.raw.length}-byte message, no signing, no database; load ${transport.load}): ${T} messages = ${transport.rate.toFixed(0)} msg/s; campaign/limit ${(campaignRate / transport.rate).toFixed(2)}`,
+  );
+  console.log(transport.cpu);
+
   // The ceiling: one pre-rendered message (this newsletter, personalised once,
   // MIME built once, unsigned), sent M times through nodemailer's pool with
   // nodemailer's own DKIM signing (same key, so each send is hashed and signed
   // again), and no database: what the transport alone does on this machine.
-  const unsigned = await createCampaignRenderer(
-    { config, mailer: { dkim: undefined } },
-    { id, lists: ["news"], frozen: await frozenOf(id) },
-  )(
-    {
-      contactId: 1,
-      email: "reader1@example.net",
-      name: "Reader 1",
-      company: "Company 1",
-      lists: ["news"],
-    },
-    "ceiling@example.com",
-    new Date(),
-  );
-  const transport = nodemailer.createTransport({
+  const unsigned = await renderOne(id, { dkim: undefined }, "ceiling@example.com");
+  const nodemailerPool = nodemailer.createTransport({
     ...smtpPoolOptions(config.smtp!),
     dkim: {
       domainName: "example.com",
@@ -281,42 +353,29 @@ try {
     },
   });
   const M = Math.min(N, 5_000);
-  let nextIndex = 0;
-  const ceilingSinkBefore = (await sink.stats()).cpuMs;
-  const ceilingCpuBefore = cpuSnapshot();
-  const ceilingStart = performance.now();
-  await Promise.all(
-    Array.from({ length: POOL * 2 }, async () => {
-      while (nextIndex < M) {
-        nextIndex++;
-        await transport.sendMail({
-          envelope: { from: "news@example.com", to: ["reader1@example.net"] },
-          raw: unsigned.raw,
-        });
-      }
+  const ceiling = await measureSends(M, POOL * 2, () =>
+    nodemailerPool.sendMail({
+      envelope: { from: "news@example.com", to: ["reader1@example.net"] },
+      raw: unsigned.raw,
     }),
   );
-  const ceiling = M / ((performance.now() - ceilingStart) / 1000);
-  const ceilingCpu = cpuReport(
-    ceilingCpuBefore,
-    cpuSnapshot(),
-    M,
-    (await sink.stats()).cpuMs - ceilingSinkBefore,
-  );
-  transport.close();
+  nodemailerPool.close();
   console.log(
-    `ceiling (nodemailer pool, one pre-rendered ${unsigned.raw.length}-byte message, nodemailer DKIM ${keyType}): ${M} messages = ${ceiling.toFixed(0)} msg/s`,
+    `ceiling (nodemailer pool, one pre-rendered ${unsigned.raw.length}-byte message, nodemailer DKIM ${keyType}; load ${ceiling.load}): ${M} messages = ${ceiling.rate.toFixed(0)} msg/s`,
   );
-  console.log(ceilingCpu);
+  console.log(ceiling.cpu);
   console.log(
     JSON.stringify({
       n: N,
       pool: POOL,
       dkim: keyType,
       messagesPerSecond: Math.round(campaignRate),
-      ceilingPerSecond: Math.round(ceiling),
-      ratio: Number((campaignRate / ceiling).toFixed(2)),
+      transportLimitPerSecond: Math.round(transport.rate),
+      ratioToTransportLimit: Number((campaignRate / transport.rate).toFixed(2)),
+      ceilingPerSecond: Math.round(ceiling.rate),
+      ratio: Number((campaignRate / ceiling.rate).toFixed(2)),
       peakRssMb: Math.round(campaignPeak / 1024 / 1024),
+      loadAverage: { campaign: campaignLoad, transport: transport.load, ceiling: ceiling.load },
     }),
   );
 } catch (error) {

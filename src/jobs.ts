@@ -1,10 +1,12 @@
 import type { z } from "zod";
 import type { Config } from "./config/load-config.ts";
-import type { Clock, Db, Logger, Mailer } from "./types.ts";
+import type { Clock, Db, Logger, Mailer, Sql } from "./types.ts";
 
 /** What a job handler is handed: the edges, plus a way to keep its lock. */
 export interface JobContext {
   db: Db;
+  /** the worker's plain-SQL path (see Sql); a context built by hand may leave it out */
+  sql?: Sql;
   mailer: Mailer;
   clock: Clock;
   log: Logger;

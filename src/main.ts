@@ -18,11 +18,13 @@ import { publishWorkerEndpoint } from "./adapters/worker-endpoint.ts";
 import type { JobQueue } from "./jobs.ts";
 import { ensureWatchers } from "./inbox/ensure-watchers.ts";
 import { inboxStatus } from "./inbox/inbox-status.ts";
-import { systemClock, type Clock, type Db, type Logger, type Mailer } from "./types.ts";
+import { systemClock, type Clock, type Db, type Logger, type Mailer, type Sql } from "./types.ts";
 
 export interface App {
   config: Config;
   db: Db;
+  /** plain SQL beside Prisma for the campaign sender's hot statements (see Sql) */
+  sql: Sql;
   database: Database;
   mailer: Mailer;
   clock: Clock;
@@ -62,12 +64,13 @@ export async function openApp(opts: OpenAppOptions): Promise<App> {
     // each watched mailbox holds one inbox.watch run for as long as the worker runs
     concurrency: config.jobConcurrency + config.inbox.mailboxes.length,
     jobs,
-    context: { db: database.db, mailer, clock, log, config },
+    context: { db: database.db, sql: database.sql, mailer, clock, log, config },
     log,
   });
   return {
     config,
     db: database.db,
+    sql: database.sql,
     database,
     mailer,
     clock,

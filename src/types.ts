@@ -21,6 +21,19 @@ import type { PrismaClient } from "./generated/prisma/client.ts";
 
 export type Db = PrismaClient;
 
+/**
+ * Plain SQL on the same database as `Db`, for the few statements a campaign
+ * sends per message or per batch at full rate (the delivery ledger, the
+ * audience page). Prisma compiles every query, raw ones too, in its
+ * WebAssembly query compiler: the ledger's UPDATE cost the sender 1.9 ms of
+ * CPU per statement through Prisma and 0.4 ms on the pg driver (a busy
+ * 2-core machine). Values are always bound ($1, $2, ...), never spliced
+ * into the text.
+ */
+export interface Sql {
+  query<R>(text: string, values: readonly unknown[]): Promise<R[]>;
+}
+
 export interface Clock {
   now(): Date;
 }

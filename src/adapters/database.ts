@@ -9,14 +9,17 @@ import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { AppError } from "../errors.ts";
-import type { Db, Logger } from "../types.ts";
+import type { Db, Logger, Sql } from "../types.ts";
 import { lockDataDir } from "./data-dir-lock.ts";
+import { createPoolSql } from "./pool-sql.ts";
 import { ensurePrivateDir, findLooseModes, tightenTree } from "./private-files.ts";
 
 export interface Database {
   db: Db;
   /** the pool Prisma uses; Agenda's Postgres backend shares it */
   pool: pg.Pool;
+  /** plain SQL on the same pool, for the campaign sender's per-message statements */
+  sql: Sql;
   url: string;
   embedded: boolean;
   /** embedded: entries under DATA_DIR that group or others could reach when it was opened (now tightened) */
@@ -41,6 +44,7 @@ export async function openDatabase(opts: {
     return {
       db,
       pool,
+      sql: createPoolSql(pool),
       url: opts.databaseUrl,
       embedded: false,
       looseModes: [],
@@ -104,6 +108,7 @@ async function openEmbedded(opts: {
     return {
       db,
       pool,
+      sql: createPoolSql(pool),
       url,
       embedded: true,
       looseModes,

@@ -2,6 +2,7 @@ import { hashAddress } from "../consent/address-hash.ts";
 import type { Db } from "../types.ts";
 import type { Segment } from "./create-campaign.ts";
 import { suppressedHashes } from "./select-recipients.ts";
+import { sqlOf } from "./sql-of.ts";
 
 export interface AudienceCount {
   /** contacts the send would pick today: subscribed to a list, matching the segment, not suppressed */
@@ -53,7 +54,7 @@ export async function countAudience(
     if (rows.length === 0) break;
     matching += rows.length;
     const hashes = rows.map((r) => hashAddress(deps.suppressionKey, r.email));
-    suppressed += (await suppressedHashes(deps.db, hashes)).size;
+    suppressed += (await suppressedHashes(sqlOf(deps), hashes)).size;
     after = rows[rows.length - 1]!.id;
     if (rows.length < pageSize) break;
   }

@@ -1,4 +1,4 @@
-import type { Db } from "../types.ts";
+import type { Sql } from "../types.ts";
 import type { Segment } from "./create-campaign.ts";
 
 export interface Recipient {
@@ -20,7 +20,7 @@ export interface Recipient {
  * plus case-insensitive array overlap in one round trip.
  */
 export async function selectRecipients(
-  db: Db,
+  sql: Sql,
   input: {
     campaignId: number;
     after: number;
@@ -31,15 +31,13 @@ export async function selectRecipients(
   },
 ): Promise<Recipient[]> {
   const lower = (values?: string[]) => (values ? values.map((v) => v.toLowerCase()) : null);
-  const rows = await db.$queryRawUnsafe<
-    Array<{
-      id: number;
-      email: string;
-      name: string | null;
-      company: string | null;
-      lists: string[];
-    }>
-  >(
+  const rows = await sql.query<{
+    id: number;
+    email: string;
+    name: string | null;
+    company: string | null;
+    lists: string[];
+  }>(
     // Walks contacts in id order from the cursor and looks up each one's
     // subscriptions by index, stopping at the limit: a join-then-GROUP BY
     // aggregated every later subscription on every batch (31 ms vs 2 ms per
@@ -61,13 +59,15 @@ export async function selectRecipients(
         AND ($7::int IS NULL OR c.id <= $7::int)
       ORDER BY c.id
       LIMIT $6`,
-    input.campaignId,
-    input.after,
-    lower(input.segment?.industry),
-    lower(input.segment?.productInterests),
-    lower(input.segment?.company),
-    input.limit,
-    input.upTo ?? null,
+    [
+      input.campaignId,
+      input.after,
+      lower(input.segment?.industry),
+      lower(input.segment?.productInterests),
+      lower(input.segment?.company),
+      input.limit,
+      input.upTo ?? null,
+    ],
   );
   return rows.map((r) => ({
     contactId: r.id,
@@ -79,11 +79,11 @@ export async function selectRecipients(
 }
 
 /** Which of these keyed address hashes are suppressed: one query per batch. */
-export async function suppressedHashes(db: Db, hashes: string[]): Promise<Set<string>> {
+export async function suppressedHashes(sql: Sql, hashes: string[]): Promise<Set<string>> {
   if (hashes.length === 0) return new Set();
-  const rows = await db.suppression.findMany({
-    where: { addressHash: { in: hashes } },
-    select: { addressHash: true },
-  });
-  return new Set(rows.map((r) => r.addressHash));
+  const rows = await sql.query<{ address_hash: string }>(
+    `SELECT address_hash FROM suppressions WHERE address_hash = ANY($1::text[])`,
+    [hashes],
+  );
+  return new Set(rows.map((r) => r.address_hash));
 }

@@ -16,16 +16,17 @@
 import type { Config } from "../config/load-config.ts";
 import { hashAddress } from "../consent/address-hash.ts";
 import type { JobQueue } from "../jobs.ts";
-import type { Clock, Db, Logger, Mailer } from "../types.ts";
+import type { Clock, Db, Logger, Mailer, Sql } from "../types.ts";
 import { claimShard, type ShardClaim } from "./claim-shard.ts";
 import type { Segment } from "./create-campaign.ts";
 import { deliverBatch, type BatchItem, type BatchOutcome } from "./deliver-batch.ts";
-import { createLedgerWriter, insertDeliveries, queuedDeliveries } from "./delivery-ledger.ts";
+import { createLedgerWriter, queueDeliveries } from "./delivery-ledger.ts";
 import { finishCampaign } from "./finish-campaign.ts";
 import { deliveryMessageId, senderDomain } from "./message-id.ts";
 import { createCampaignRenderer } from "./render-recipient-message.ts";
 import { selectRecipients, suppressedHashes } from "./select-recipients.ts";
 import { settleShard } from "./settle-shard.ts";
+import { sqlOf } from "./sql-of.ts";
 
 export { MAX_TRIES } from "./settle-shard.ts";
 import { createSharedRateLimiter } from "./shared-rate-limiter.ts";
@@ -43,6 +44,8 @@ export const RETRY_IN_BATCH_MS = [250, 1000] as const;
 
 export interface SendDeps {
   db: Db;
+  /** the worker's plain-SQL path for the per-message and per-batch statements (see Sql) */
+  sql?: Sql | undefined;
   config: Config;
   mailer: Mailer;
   clock: Clock;
@@ -61,6 +64,7 @@ export type SendStop =
 /** What one run of a shard works with; `cursor` moves as batches go. */
 interface ShardRun {
   shard: ShardRange;
+  sql: Sql;
   claim: ShardClaim;
   segment: Segment | null;
   cursor: number;
@@ -139,9 +143,11 @@ async function prepareRun(deps: SendDeps, shard: ShardRange, claim: ShardClaim) 
     perSecond: config.sendRate,
     perDomainPerSecond: config.sendRatePerDomain,
   });
-  const write = createLedgerWriter(db);
+  const sql = sqlOf(deps);
+  const write = createLedgerWriter(sql);
   const run: ShardRun = {
     shard,
+    sql,
     claim,
     segment: (campaign.segment ?? null) as Segment | null,
     cursor: await shardResumeCursor(db, shard),
@@ -223,7 +229,7 @@ async function nextBatch(deps: SendDeps, run: ShardRun): Promise<BatchItem[]> {
       });
     }
   }
-  const page = await selectRecipients(db, {
+  const page = await selectRecipients(run.sql, {
     campaignId: shard.campaignId,
     after: run.cursor,
     limit: config.sendBatchSize,
@@ -233,22 +239,17 @@ async function nextBatch(deps: SendDeps, run: ShardRun): Promise<BatchItem[]> {
   if (page.length === 0) return [];
   run.cursor = page[page.length - 1]!.contactId;
   const hashes = page.map((r) => hashAddress(config.suppressionKey, r.email));
-  const suppressed = await suppressedHashes(db, hashes);
+  const suppressed = await suppressedHashes(run.sql, hashes);
   const recipients = page.filter((_, i) => !suppressed.has(hashes[i]!));
   const domain = senderDomain(config.mailFrom);
   const secret = config.signingKeys[0]!.secret;
-  await insertDeliveries(
-    db,
+  const queued = await queueDeliveries(
+    run.sql,
     shard.campaignId,
     recipients.map((r) => ({
       contactId: r.contactId,
       messageId: deliveryMessageId(secret, shard.campaignId, r.contactId, domain),
     })),
-  );
-  const queued = await queuedDeliveries(
-    db,
-    shard.campaignId,
-    recipients.map((r) => r.contactId),
   );
   const byContact = new Map(recipients.map((r) => [r.contactId, r]));
   return queued.map((delivery) => ({ delivery, recipient: byContact.get(delivery.contactId)! }));

@@ -68,6 +68,23 @@ describe("createMessageBuilder", () => {
     ).toBeLessThanOrEqual(78);
   });
 
+  it("writes each part as whole base64 lines for every length (the in-place line spreading)", async () => {
+    const build = createMessageBuilder({ from: "n@example.com", boundary: "=_b" });
+    for (let n = 0; n <= 240; n++) {
+      const text = "é".repeat(n % 7) + "x".repeat(n);
+      const raw = (await build({ ...parts, text, html: text + "<p>" })).toString("latin1");
+      const [, textPart, htmlPart] = raw.split(/--=_b\r\n[^]*?\r\n\r\n/);
+      for (const [part, expected] of [
+        [textPart!, text],
+        [htmlPart!.split("--=_b--")[0]!, text + "<p>"],
+      ] as const) {
+        const b64 = Buffer.from(expected, "utf8").toString("base64");
+        const lines = b64.match(/.{1,76}/g) ?? [];
+        expect(part).toBe(lines.map((l) => l + "\r\n").join(""));
+      }
+    }
+  });
+
   it("encodes header text that is not printable ASCII in encoded-words of at most 75 characters", () => {
     const encoded = encodeHeaderText("Ünïcödé ".repeat(20));
     for (const word of encoded.split("\r\n ")) expect(word.length).toBeLessThanOrEqual(75);

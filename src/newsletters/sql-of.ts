@@ -1,0 +1,15 @@
+import type { Db, Sql } from "../types.ts";
+
+/**
+ * The plain-SQL path the worker was handed (the pg pool, see Sql), or, for a
+ * context built without one (a test, a CLI command), the same statements
+ * through Prisma's raw queries: same text, same bound values, only slower.
+ */
+export function sqlOf(deps: { db: Db; sql?: Sql | undefined }): Sql {
+  if (deps.sql) return deps.sql;
+  const db = deps.db;
+  return {
+    query: <R>(text: string, values: readonly unknown[]) =>
+      db.$queryRawUnsafe<R[]>(text, ...values),
+  };
+}
