@@ -17,6 +17,7 @@ import { promisify } from "node:util";
 import { ImapFlow } from "imapflow";
 import { openDatabase } from "../src/adapters/database.ts";
 import { openHandoverSession } from "../src/adapters/imap-handover-session.ts";
+import { callHandoverHook } from "../src/adapters/handover-hook.ts";
 import { defaultHandoverConfig } from "../src/config/handover-config.ts";
 import { runHandover } from "../src/mailboxes/run-handover.ts";
 import { systemClock, type Logger } from "../src/types.ts";
@@ -166,6 +167,7 @@ async function handoverRun(set: string, sizes: number[], rtt: string, port: numb
       clock: systemClock,
       settings: defaultHandoverConfig({ connections: CONNECTIONS }),
       openSession: openHandoverSession,
+      callHook: callHandoverHook,
       secrets: { secretsDir: "/nonexistent", tlsVerify: true },
       actor: "bench",
     },

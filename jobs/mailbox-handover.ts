@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { openHandoverSession } from "../src/adapters/imap-handover-session.ts";
+import { callHandoverHook } from "../src/adapters/handover-hook.ts";
 import { defineJob } from "../src/jobs.ts";
 import { runHandover } from "../src/mailboxes/run-handover.ts";
 
@@ -19,6 +20,7 @@ export const mailboxHandover = defineJob({
         clock: ctx.clock,
         settings: ctx.config.handover,
         openSession: openHandoverSession,
+        callHook: callHandoverHook,
         secrets: {
           secretsDir: ctx.config.mailboxes.secretsDir,
           tlsVerify: ctx.config.mailboxes.tlsVerify,

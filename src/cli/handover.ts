@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { openHandoverSession } from "../adapters/imap-handover-session.ts";
+import { callHandoverHook } from "../adapters/handover-hook.ts";
 import { formatHandoverReport } from "../mailboxes/handover-report.ts";
 import { runHandover, type HandoverProgress } from "../mailboxes/run-handover.ts";
 import type { App } from "../main.ts";
@@ -63,6 +64,7 @@ export function handoverDeps(app: App, actor: string, onProgress?: (p: HandoverP
     clock: app.clock,
     settings: app.config.handover,
     openSession: openHandoverSession,
+    callHook: callHandoverHook,
     secrets: {
       secretsDir: app.config.mailboxes.secretsDir,
       tlsVerify: app.config.mailboxes.tlsVerify,

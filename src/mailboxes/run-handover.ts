@@ -14,7 +14,7 @@ import { AppError } from "../errors.ts";
 import type { Employee } from "../generated/prisma/client.ts";
 import { recordAudit } from "../privacy/record-audit.ts";
 import type { Clock, Db, Logger } from "../types.ts";
-import { callHandoverHook } from "./call-handover-hook.ts";
+import type { CallHandoverHook } from "./handover-hook-port.ts";
 import { copyHandoverFolder } from "./copy-handover-folder.ts";
 import { findEmployee } from "./find-employee.ts";
 import { isConnectionLoss, type OpenHandoverSession } from "./handover-types.ts";
@@ -30,6 +30,8 @@ export interface HandoverDeps {
   clock: Clock;
   settings: HandoverConfig;
   openSession: OpenHandoverSession;
+  /** the account-deletion hook (src/adapters/handover-hook.ts) */
+  callHook: CallHandoverHook;
   /** where employees' secrets are read from */
   secrets: { secretsDir: string; tlsVerify: boolean; env?: NodeJS.ProcessEnv };
   actor: string;
@@ -244,7 +246,7 @@ async function finish(
 ): Promise<HandoverReport> {
   report.verifiedOk ||= true;
   try {
-    report.hook = await callHandoverHook(deps.settings, {
+    report.hook = await deps.callHook(deps.settings, {
       event: "handover.emptied",
       handoverId,
       employeeId: employee.id,

@@ -4,6 +4,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { openDatabase, type Database } from "../../src/adapters/database.ts";
 import { openHandoverSession } from "../../src/adapters/imap-handover-session.ts";
+import { callHandoverHook } from "../../src/adapters/handover-hook.ts";
 import { ImapWire, quote } from "../../src/adapters/imap-wire.ts";
 import { defaultHandoverConfig, type HandoverConfig } from "../../src/config/handover-config.ts";
 import type { Employee } from "../../src/generated/prisma/client.ts";
@@ -104,6 +105,7 @@ export async function openHandoverWorld(opts: DovecotOptions = {}): Promise<Hand
         clock: systemClock,
         settings: defaultHandoverConfig(settings),
         openSession: openHandoverSession,
+        callHook: callHandoverHook,
         secrets: { secretsDir: "/nonexistent", tlsVerify: true, env },
         actor: "test",
         ...rest,

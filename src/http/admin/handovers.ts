@@ -2,6 +2,7 @@ import { apiActorOf } from "../api-access.ts";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { openHandoverSession } from "../../adapters/imap-handover-session.ts";
+import { callHandoverHook } from "../../adapters/handover-hook.ts";
 import { AppError } from "../../errors.ts";
 import { findEmployee } from "../../mailboxes/find-employee.ts";
 import { runHandover } from "../../mailboxes/run-handover.ts";
@@ -42,6 +43,7 @@ export function register(app: FastifyInstance, deps: HttpDeps): void {
           clock: deps.clock,
           settings: deps.config.handover,
           openSession: openHandoverSession,
+          callHook: callHandoverHook,
           secrets: {
             secretsDir: deps.config.mailboxes.secretsDir,
             tlsVerify: deps.config.mailboxes.tlsVerify,

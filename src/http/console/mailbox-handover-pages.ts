@@ -10,6 +10,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { openHandoverSession } from "../../adapters/imap-handover-session.ts";
+import { callHandoverHook } from "../../adapters/handover-hook.ts";
 import { AppError, isAppError } from "../../errors.ts";
 import { findEmployee } from "../../mailboxes/find-employee.ts";
 import type { HandoverReport } from "../../mailboxes/handover-report.ts";
@@ -142,6 +143,7 @@ export function register(app: FastifyInstance, deps: HttpDeps): void {
             clock: deps.clock,
             settings: deps.config.handover,
             openSession: openHandoverSession,
+            callHook: callHandoverHook,
             secrets: {
               secretsDir: deps.config.mailboxes.secretsDir,
               tlsVerify: deps.config.mailboxes.tlsVerify,

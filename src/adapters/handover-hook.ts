@@ -2,20 +2,14 @@
  * Runs the configured account-deletion hook once the source is emptied:
  * IMAP cannot delete an account, the mail system's own tooling can. A
  * command gets the employee in its environment; a URL gets a JSON POST.
- * Either must succeed (exit 0, or a 2xx answer) within the timeout.
+ * Either must succeed (exit 0, or a 2xx answer) within the timeout. Here,
+ * among the adapters, because it spawns processes and makes requests: the
+ * handover is handed it (HandoverDeps.callHook), so tests choose the edge.
  */
 import { spawn } from "node:child_process";
 import type { HandoverConfig } from "../config/handover-config.ts";
 import { AppError } from "../errors.ts";
-
-export interface HookPayload {
-  event: "handover.emptied";
-  handoverId: number;
-  employeeId: number;
-  /** the account to delete: the hook needs it; it goes nowhere else */
-  address: string;
-  login: string;
-}
+import type { HookPayload } from "../mailboxes/handover-hook-port.ts";
 
 export async function callHandoverHook(
   settings: Pick<HandoverConfig, "hook" | "hookTimeoutMs">,
