@@ -126,6 +126,30 @@ describe("DKIM canonicalisation (RFC 6376 §3.4)", () => {
     );
     expect(header).toMatch(/bh=[A-Za-z0-9+/]+=*;/);
   });
+  it("signs on a pool of worker threads exactly as on the calling thread", async () => {
+    const { privateKey } = crypto.generateKeyPairSync("ed25519");
+    const signer = createDkimSigner({
+      domain: "example.com",
+      selector: "s1",
+      privateKey: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+      clock: () => new Date(0),
+      threads: 3,
+    });
+    try {
+      const messages = Array.from({ length: 12 }, (_, i) => ({
+        headers: [
+          ["From", "a@example.com"],
+          ["To", `r${i}@example.net`],
+        ] as const,
+        body: Buffer.from(`body ${i}\r\n`),
+      }));
+      // Ed25519 signatures are deterministic: the same input gives the same field
+      const pooled = await Promise.all(messages.map((m) => signer.signAsync!(m.headers, m.body)));
+      expect(pooled).toEqual(messages.map((m) => signer.sign(m.headers, m.body)));
+    } finally {
+      await signer.close?.();
+    }
+  });
   it("refuses a key that is not a private key, saying what is expected", () => {
     expect(() => createDkimSigner({ domain: "d", selector: "s", privateKey: "nope" })).toThrow(
       /expected RSA \(2048 bits\) or Ed25519/,
