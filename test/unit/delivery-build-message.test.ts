@@ -106,14 +106,20 @@ describe("DKIM canonicalisation (RFC 6376 §3.4)", () => {
     );
     expect(canonicalBodyRelaxed(Buffer.from("")).toString()).toBe("");
   });
-  it("signs with the key's algorithm and the listed headers", () => {
-    const { privateKey } = crypto.generateKeyPairSync("ed25519");
-    const signer = createDkimSigner({
+  /** a signer with a fresh Ed25519 key, at time 0 */
+  const ed25519Signer = (threads?: number) =>
+    createDkimSigner({
       domain: "example.com",
       selector: "s1",
-      privateKey: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+      privateKey: crypto
+        .generateKeyPairSync("ed25519")
+        .privateKey.export({ type: "pkcs8", format: "pem" })
+        .toString(),
       clock: () => new Date(0),
+      ...(threads ? { threads } : {}),
     });
+  it("signs with the key's algorithm and the listed headers", () => {
+    const signer = ed25519Signer();
     const header = signer.sign(
       [
         ["From", "a@example.com"],
@@ -127,14 +133,7 @@ describe("DKIM canonicalisation (RFC 6376 §3.4)", () => {
     expect(header).toMatch(/bh=[A-Za-z0-9+/]+=*;/);
   });
   it("signs on a pool of worker threads exactly as on the calling thread", async () => {
-    const { privateKey } = crypto.generateKeyPairSync("ed25519");
-    const signer = createDkimSigner({
-      domain: "example.com",
-      selector: "s1",
-      privateKey: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
-      clock: () => new Date(0),
-      threads: 3,
-    });
+    const signer = ed25519Signer(3);
     try {
       const messages = Array.from({ length: 12 }, (_, i) => ({
         headers: [
