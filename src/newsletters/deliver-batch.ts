@@ -94,6 +94,16 @@ export async function deliverBatch(deps: DeliverDeps, items: BatchItem[]): Promi
     );
   };
 
+  // The next message's rendering is synchronous work: started only after
+  // this turn of the event loop, it no longer holds back the write of the
+  // envelope just handed to the pool.
+  const prepareAfterThisTurn = () =>
+    next >= items.length
+      ? undefined
+      : new Promise<void>((resolve) => setImmediate(resolve)).then(
+          () => prepare() ?? Promise.resolve(undefined),
+        );
+
   const slot = async () => {
     let pending: { item: BatchItem; result: Result } | undefined;
     const settle = (): Transition[] =>
@@ -107,9 +117,11 @@ export async function deliverBatch(deps: DeliverDeps, items: BatchItem[]): Promi
             },
           ]
         : [];
-    let upcoming = prepare();
-    while (upcoming) {
-      const { item, message, problem } = await upcoming;
+    let upcoming: Promise<Prepared | undefined> | undefined = prepare();
+    for (;;) {
+      const prepared = await upcoming;
+      if (!prepared) break;
+      const { item, message, problem } = prepared;
       if (problem || !message) {
         const moved = await deps.write([
           ...settle(),
@@ -134,12 +146,14 @@ export async function deliverBatch(deps: DeliverDeps, items: BatchItem[]): Promi
       ]);
       if (pending) await tally(pending.item, pending.result);
       pending = undefined;
-      upcoming = prepare();
       if (!moved.has(item.delivery.id)) {
         outcome.skipped++;
+        upcoming = prepare();
         continue;
       }
-      pending = { item, result: await attempt(deps, sendRaw, message) };
+      const sent = attempt(deps, sendRaw, message);
+      upcoming = prepareAfterThisTurn();
+      pending = { item, result: await sent };
     }
     if (pending) {
       await deps.write(settle());
