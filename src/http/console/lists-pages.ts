@@ -174,7 +174,7 @@ function renderListsTable(
       </td>
     </tr>`;
   });
-  return html`<div class="table-wrap">
+  return html`<div class="table-wrap" tabindex="0" role="region" aria-label="Lists">
     <table>
       <caption>
         Lists, subscribers now and growth over the last ${GROWTH_DAYS} days

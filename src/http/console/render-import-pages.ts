@@ -98,7 +98,7 @@ export function renderMappingForm(
     </p>
     <form method="post" action="/admin/contacts/import/${s.id}/run">
       ${csrfField(request)}
-      <div class="table-wrap">
+      <div class="table-wrap" tabindex="0" role="region" aria-label="Columns of the file">
         <table>
           <caption>
             Columns of the file, with the first values

@@ -81,7 +81,12 @@ export function pager(
   </nav>`;
 }
 
-/** A table that says so when it is empty, rather than showing bare headers. */
+/**
+ * A table that says so when it is empty, rather than showing bare headers. It
+ * sits in a box that scrolls sideways when the page is narrow (200% zoom); the
+ * box is a focusable, named region so that a keyboard can scroll it too
+ * (WCAG 2.1.1, axe's scrollable-region-focusable).
+ */
 export function table(opts: {
   caption: string;
   headers: readonly string[];
@@ -89,7 +94,7 @@ export function table(opts: {
   empty: string;
 }): Html {
   if (opts.rows.length === 0) return html`<p class="empty">${opts.empty}</p>`;
-  return html`<div class="table-wrap">
+  return html`<div class="table-wrap" tabindex="0" role="region" aria-label="${opts.caption}">
     <table>
       <caption>
         ${opts.caption}
