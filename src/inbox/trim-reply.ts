@@ -187,9 +187,9 @@ function markWrappedHeaders(lines: string[], classes: LineClass[]): void {
     // Markdown's setext heading underline ("Title" then "-----") is text, not a delimiter.
     if (classes[i] === "d" && classes[i - 1] === "t" && /^\s*(-+|=+)\s*$/.test(lines[i]!))
       classes[i] = "t";
-    if (classes[i] !== "t" && classes[i] !== "q") continue;
-    const unquoted = (j: number): string => lines[j]!.replace(/^\s*(>\s?)+/, "").trim();
-    const first = unquoted(i);
+    // Only a text line can become a header here: a quoted one stays quoted whatever it says.
+    if (classes[i] !== "t") continue;
+    const first = unquote(lines[i]!);
     // A sentence ("On Monday I tried it.") does not open a header, unless it names the writer.
     const sentence = /[.!?]\s*$/.test(first) && !(wroteWord.test(first) && /[<@]/.test(first));
     if (!sentence && (headerStart.test(first) || wroteWord.test(first))) {
@@ -197,9 +197,9 @@ function markWrappedHeaders(lines: string[], classes: LineClass[]): void {
       let joined = first;
       for (let j = i + 1; j < Math.min(lines.length, i + 7) && !/:\s*$/.test(joined); j++) {
         // A wrapped header never runs into the start of another one or a signature.
-        const next = unquoted(j);
+        const next = unquote(lines[j]!);
         if (freshStart.test(next) || classes[j] === "s") break;
-        joined += " " + unquoted(j);
+        joined += " " + next;
       }
       if (/:\s*$/.test(joined) && isEmbeddedHeader(joined.replace(/\s+/g, " "))) {
         if (classes[i] === "t") classes[i] = "h";
@@ -213,6 +213,10 @@ function markWrappedHeaders(lines: string[], classes: LineClass[]): void {
       if (labels >= 1) classes[i] = "h";
     }
   }
+}
+
+function unquote(line: string): string {
+  return line.replace(/^\s*(>\s?)+/, "").trim();
 }
 
 /**
