@@ -75,16 +75,19 @@ function findNumbers(text: string): SensitiveFinding[] {
   const found: SensitiveFinding[] = [];
   // A maximal run of digits with single spaces or dashes between them.
   for (const match of text.matchAll(/\d(?:[ -]?\d)*/g)) {
+    const run = match[0];
+    const digits = run.replace(/[ -]/g, "");
+    // only these lengths can be one of the kinds: the context checks below are for them
+    if (digits.length !== 9 && digits.length !== 11 && (digits.length < 13 || digits.length > 19))
+      continue;
     const start = match.index;
-    const end = start + match[0].length;
+    const end = start + run.length;
     const before = text.slice(Math.max(0, start - 24), start);
     // glued to a letter, "+", a decimal point or a slash: a code, phone, amount or date
     if (/[\p{L}+.,/:]$/u.test(before) || /^[\p{L}.,/:]\d|^[\p{L}/]/u.test(text.slice(end, end + 2)))
       continue;
     if (excludingContext.test(before)) continue;
-    const run = match[0];
     if (/ {2,}|- | -|--/.test(run)) continue;
-    const digits = run.replace(/[ -]/g, "");
     const kind = numberKind(digits, run);
     if (kind) found.push({ kind, start, end });
   }
