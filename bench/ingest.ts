@@ -6,9 +6,10 @@
 // 25/50/75/100 % (flat means memory does not grow with the backlog); and, in
 // the same run, mailparser's parse-only throughput over the same messages
 // (parseMime + classify, no IMAP, no database) as the ceiling.
-//   tsx bench/ingest.ts [N=10000] [--batch 250]
+//   tsx bench/ingest.ts [N=10000] [--batch 250] [--read-threads N (0: on the watcher's thread)]
 import crypto from "node:crypto";
 import os from "node:os";
+import { defaultReadThreads } from "../src/adapters/message-reader.ts";
 import { parseMime } from "../src/adapters/parse-mime.ts";
 import { loadConfig } from "../src/config/load-config.ts";
 import { classifyMessage } from "../src/inbox/classify-message.ts";
@@ -24,9 +25,11 @@ import {
 } from "../test/integration/inbox-fixture.ts";
 
 const args = process.argv.slice(2);
-const N = Number(args.find((a) => /^\d+$/.test(a)) ?? 10_000);
+const N = Number(args.find((a, i) => /^\d+$/.test(a) && !args[i - 1]?.startsWith("--")) ?? 10_000);
 const batchIndex = args.indexOf("--batch");
 const BATCH = batchIndex >= 0 ? args[batchIndex + 1]! : "250";
+const threadsIndex = args.indexOf("--read-threads");
+const READ_THREADS = threadsIndex >= 0 ? args[threadsIndex + 1]! : undefined;
 
 const rss = { peak: 0, at: [] as string[] };
 const sampler = setInterval(() => (rss.peak = Math.max(rss.peak, process.memoryUsage().rss)), 50);
@@ -50,6 +53,7 @@ const config = loadConfig(
     INBOX_BENCH_URL: `imap://${encodeURIComponent(user)}@127.0.0.1:${dovecot.port}/INBOX`,
     INBOX_BENCH_PASSWORD: password,
     INBOX_BATCH_SIZE: BATCH,
+    INBOX_READ_THREADS: READ_THREADS,
     LOG_LEVEL: "warn",
   },
   () => {},
@@ -152,7 +156,8 @@ try {
   await watcher.stop();
   const kinds = await app.db.inboundMessage.groupBy({ by: ["kind"], _count: { _all: true } });
   console.log(
-    `ingest: ${N} messages recorded in ${seconds.toFixed(2)} s = ${(N / seconds).toFixed(0)} msg/s (batch ${BATCH}); ` +
+    `ingest: ${N} messages recorded in ${seconds.toFixed(2)} s = ${(N / seconds).toFixed(0)} msg/s ` +
+      `(batch ${BATCH}, ${config.inbox.readThreads ?? defaultReadThreads()} reader threads); ` +
       kinds.map((k) => `${k.kind} ${k._count._all}`).join(", "),
   );
   console.log(

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { openImapInboxSession } from "../src/adapters/imap-inbox-session.ts";
-import { parseMime } from "../src/adapters/parse-mime.ts";
-import { classifyMessage } from "../src/inbox/classify-message.ts";
+import { createMessageReader, defaultReadThreads } from "../src/adapters/message-reader.ts";
+import { readOptionsOf } from "../src/inbox/read-message.ts";
 import { watchMailbox } from "../src/inbox/watch-mailbox.ts";
 import { defineJob } from "../src/jobs.ts";
 import { scanSensitive } from "../src/privacy/scan-sensitive.ts";
@@ -17,16 +17,23 @@ export const inboxWatch = defineJob({
   // one run per mailbox, all at once: main.ts adds the mailboxes to the worker's concurrency
   concurrency: 1000,
   async handler({ mailbox }, ctx) {
-    await watchMailbox(
-      {
-        ...ctx,
-        touch: () => ctx.touch(),
-        openSession: (m) => openImapInboxSession(m),
-        parse: (raw) => parseMime(raw),
-        classify: classifyMessage,
-        scan: (text) => scanSensitive(text),
-      },
-      mailbox,
-    );
+    const reader = createMessageReader({
+      threads: ctx.config.inbox.readThreads ?? defaultReadThreads(),
+      ...readOptionsOf(ctx.config),
+    });
+    try {
+      await watchMailbox(
+        {
+          ...ctx,
+          touch: () => ctx.touch(),
+          openSession: (m) => openImapInboxSession(m),
+          read: (raw) => reader.read(raw),
+          scan: (text) => scanSensitive(text),
+        },
+        mailbox,
+      );
+    } finally {
+      await reader.close();
+    }
   },
 });

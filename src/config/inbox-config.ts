@@ -43,6 +43,8 @@ export interface InboxConfig {
   mailboxes: WatchedMailbox[];
   pollSeconds: number;
   batchSize: number;
+  /** worker threads that parse and classify (0: the watcher's own thread; unset: per core) */
+  readThreads: number | undefined;
   doneKeyword: string;
   /** move processed messages here instead of only flagging them; unparseable ones stay */
   moveTo: string | undefined;
@@ -65,6 +67,12 @@ export const inboxConfigShape = {
     .optional(),
   INBOX_POLL_SECONDS: z.coerce.number().positive().default(60),
   INBOX_BATCH_SIZE: z.coerce.number().int().positive().max(5000).default(250),
+  INBOX_READ_THREADS: z.coerce
+    .number({ error: "expected a number of threads (0 reads on the watcher's own thread)" })
+    .int()
+    .min(0)
+    .max(16)
+    .optional(),
   INBOX_DONE_KEYWORD: z
     .string()
     .regex(/^[^\s()\]{%*"\\]+$/, { error: "expected an IMAP keyword such as $MailstewardDone" })
@@ -81,6 +89,7 @@ type InboxRaw = {
   INBOX_MAILBOXES?: string | undefined;
   INBOX_POLL_SECONDS: number;
   INBOX_BATCH_SIZE: number;
+  INBOX_READ_THREADS?: number | undefined;
   INBOX_DONE_KEYWORD: string;
   INBOX_MOVE_TO?: string | undefined;
   INBOX_CREATE_CONTACTS: boolean;
@@ -99,6 +108,7 @@ export function parseInboxConfig(raw: InboxRaw, env: Record<string, string>): In
     mailboxes: names.flatMap((name) => mailboxesOf(name, env)),
     pollSeconds: raw.INBOX_POLL_SECONDS,
     batchSize: raw.INBOX_BATCH_SIZE,
+    readThreads: raw.INBOX_READ_THREADS,
     doneKeyword: raw.INBOX_DONE_KEYWORD,
     moveTo: raw.INBOX_MOVE_TO,
     createContacts: raw.INBOX_CREATE_CONTACTS,

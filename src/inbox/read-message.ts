@@ -6,6 +6,7 @@
  * stall the watcher (DESIGN.md invariant 8).
  */
 import crypto from "node:crypto";
+import type { Config } from "../config/load-config.ts";
 import type { Classification, ParsedMessage } from "./inbox-types.ts";
 
 export interface ReadDeps {
@@ -29,22 +30,27 @@ export interface ReadMessage {
   size: number;
 }
 
+/** The sender's own addresses and the unsubscribe address, which the classifiers need. */
+export function readOptionsOf(
+  config: Config,
+): Pick<ReadDeps, "unsubscribeAddresses" | "ownAddresses"> {
+  return {
+    unsubscribeAddresses: [config.unsubscribeAddress],
+    ownAddresses: [config.bounce.address, senderOf(config.mailFrom)],
+  };
+}
+
 export async function readMessage(deps: ReadDeps, raw: Buffer): Promise<ReadMessage> {
-  const hashKey = () => `sha256:${crypto.createHash("sha256").update(raw).digest("hex")}`;
-  const unparseable = (reason: string): ReadMessage => ({
-    parsed: null,
-    classification: { kind: "unparseable", reason },
-    dedupeKey: hashKey(),
-    messageId: null,
-    size: raw.length,
-  });
   if (raw.length > (deps.maxBytes ?? 64 * 1024 * 1024))
-    return unparseable(`message of ${raw.length} bytes is over the ${deps.maxBytes} byte limit`);
+    return unreadable(
+      raw,
+      `message of ${raw.length} bytes is over the ${deps.maxBytes} byte limit`,
+    );
   let parsed: ParsedMessage;
   try {
     parsed = await deps.parse(raw);
   } catch (error) {
-    return unparseable(reasonOf(error));
+    return unreadable(raw, reasonOf(error));
   }
   let classification: Classification;
   try {
@@ -59,10 +65,29 @@ export async function readMessage(deps: ReadDeps, raw: Buffer): Promise<ReadMess
   return {
     parsed,
     classification,
-    dedupeKey: messageId ? `mid:${messageId}` : hashKey(),
+    dedupeKey: messageId ? `mid:${messageId}` : hashKey(raw),
     messageId,
     size: raw.length,
   };
+}
+
+/** A message recorded as unparseable, recognised again by its content hash. */
+export function unreadable(raw: Buffer, reason: string): ReadMessage {
+  return {
+    parsed: null,
+    classification: { kind: "unparseable", reason },
+    dedupeKey: hashKey(raw),
+    messageId: null,
+    size: raw.length,
+  };
+}
+
+function hashKey(raw: Buffer): string {
+  return `sha256:${crypto.createHash("sha256").update(raw).digest("hex")}`;
+}
+
+function senderOf(from: string): string {
+  return /<([^>]+)>\s*$/.exec(from)?.[1] ?? from.trim();
 }
 
 function reasonOf(error: unknown): string {

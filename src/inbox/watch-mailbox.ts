@@ -17,7 +17,7 @@ import { AppError } from "../errors.ts";
 import type { Clock, Db, Logger } from "../types.ts";
 import { claimWatch, heartbeat, releaseWatch } from "./claim-watch.ts";
 import type { InboxSession, OpenInboxSession } from "./inbox-session.ts";
-import { readMessage, type ReadDeps } from "./read-message.ts";
+import type { ReadMessage } from "./read-message.ts";
 import { recordBatch, type BatchItem, type BatchResult, type RecordDeps } from "./record-batch.ts";
 
 export interface WatchDeps {
@@ -29,8 +29,8 @@ export interface WatchDeps {
   /** renews the job lock */
   touch(): Promise<void>;
   openSession: OpenInboxSession;
-  parse: ReadDeps["parse"];
-  classify: ReadDeps["classify"];
+  /** parse + classify one raw message (message-reader.ts: on worker threads) */
+  read(raw: Buffer): Promise<ReadMessage>;
   scan: RecordDeps["scan"];
   /** called after each committed batch (progress on a terminal, tests) */
   onBatch?: (info: { mailbox: string; recorded: number; lastUid: number }) => void;
@@ -221,17 +221,8 @@ async function readChunk(
   chunk: number[],
 ): Promise<BatchItem[]> {
   const fetched = await session.fetch(chunk);
-  const readDeps: ReadDeps = {
-    parse: deps.parse,
-    classify: deps.classify,
-    unsubscribeAddresses: [deps.config.unsubscribeAddress],
-    ownAddresses: [deps.config.bounce.address, senderOf(deps.config.mailFrom)],
-  };
-  const items: BatchItem[] = [];
-  // the raw bytes are dropped as each message is read: only the parsed form is held
-  for (let m = fetched.shift(); m; m = fetched.shift())
-    items.push({ uid: m.uid, read: await readMessage(readDeps, m.source) });
-  return items;
+  // all of the chunk at once: the reader threads take them in turn, in UID order
+  return Promise.all(fetched.map(async (m) => ({ uid: m.uid, read: await deps.read(m.source) })));
 }
 
 async function recordChunk(
@@ -392,10 +383,6 @@ function describe(error: unknown): string {
   return `${e.code ? `${e.code}: ` : ""}${e.message ?? String(error)}`
     .replace(/\s+/g, " ")
     .slice(0, 300);
-}
-
-function senderOf(from: string): string {
-  return /<([^>]+)>\s*$/.exec(from)?.[1] ?? from.trim();
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

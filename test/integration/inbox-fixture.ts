@@ -3,9 +3,9 @@
 // in-process against a real Dovecot.
 import { ImapFlow } from "imapflow";
 import { openImapInboxSession } from "../../src/adapters/imap-inbox-session.ts";
-import { parseMime } from "../../src/adapters/parse-mime.ts";
+import { createMessageReader, defaultReadThreads } from "../../src/adapters/message-reader.ts";
 import type { Config } from "../../src/config/load-config.ts";
-import { classifyMessage } from "../../src/inbox/classify-message.ts";
+import { readOptionsOf } from "../../src/inbox/read-message.ts";
 import { watchMailbox } from "../../src/inbox/watch-mailbox.ts";
 import { scanSensitive } from "../../src/privacy/scan-sensitive.ts";
 import type { Db, Logger } from "../../src/types.ts";
@@ -263,12 +263,16 @@ export async function flagsOf(
   }
 }
 
-/** A watcher in this process: stop() aborts it and waits until it has returned. */
+/** A watcher in this process, reading on threads as the worker does: stop() aborts it and waits until it has returned. */
 export function runWatcher(
   deps: { db: Db; config: Config; log?: Logger },
   mailbox: string,
 ): { stop(): Promise<void>; done: Promise<void> } {
   const abort = new AbortController();
+  const reader = createMessageReader({
+    threads: deps.config.inbox.readThreads ?? defaultReadThreads(),
+    ...readOptionsOf(deps.config),
+  });
   const done = watchMailbox(
     {
       db: deps.db,
@@ -278,12 +282,11 @@ export function runWatcher(
       signal: abort.signal,
       touch: async () => {},
       openSession: (m) => openImapInboxSession(m),
-      parse: (raw) => parseMime(raw),
-      classify: classifyMessage,
+      read: (raw) => reader.read(raw),
       scan: (text) => scanSensitive(text),
     },
     mailbox,
-  );
+  ).finally(() => reader.close());
   return {
     done,
     async stop() {
