@@ -7,6 +7,7 @@
 // the same run, mailparser's parse-only throughput over the same messages
 // (parseMime + classify, no IMAP, no database) as the ceiling.
 //   tsx bench/ingest.ts [N=10000] [--batch 250] [--read-threads N (0: on the watcher's thread)]
+//                       [--through-prisma (the batch's statements through Prisma, not the pg pool)]
 import crypto from "node:crypto";
 import os from "node:os";
 import { defaultReadThreads } from "../src/adapters/message-reader.ts";
@@ -30,6 +31,7 @@ const batchIndex = args.indexOf("--batch");
 const BATCH = batchIndex >= 0 ? args[batchIndex + 1]! : "250";
 const threadsIndex = args.indexOf("--read-threads");
 const READ_THREADS = threadsIndex >= 0 ? args[threadsIndex + 1]! : undefined;
+const THROUGH_PRISMA = args.includes("--through-prisma");
 
 const rss = { peak: 0, at: [] as string[] };
 const sampler = setInterval(() => (rss.peak = Math.max(rss.peak, process.memoryUsage().rss)), 50);
@@ -142,7 +144,10 @@ try {
   rss.peak = process.memoryUsage().rss;
   const start = Date.now();
   const marks = [0.25, 0.5, 0.75, 1];
-  const watcher = runWatcher({ db: app.db, config }, "bench");
+  const watcher = runWatcher(
+    { db: app.db, ...(THROUGH_PRISMA ? {} : { sql: app.sql }), config },
+    "bench",
+  );
   for (;;) {
     const done = await app.db.inboundMessage.count();
     while (marks.length > 0 && done >= marks[0]! * N) {
@@ -157,7 +162,8 @@ try {
   const kinds = await app.db.inboundMessage.groupBy({ by: ["kind"], _count: { _all: true } });
   console.log(
     `ingest: ${N} messages recorded in ${seconds.toFixed(2)} s = ${(N / seconds).toFixed(0)} msg/s ` +
-      `(batch ${BATCH}, ${config.inbox.readThreads ?? defaultReadThreads()} reader threads); ` +
+      `(batch ${BATCH}, ${config.inbox.readThreads ?? defaultReadThreads()} reader threads, ` +
+      `${THROUGH_PRISMA ? "statements through Prisma" : "statements on the pg pool"}); ` +
       kinds.map((k) => `${k.kind} ${k._count._all}`).join(", "),
   );
   console.log(

@@ -32,6 +32,11 @@ export type Db = PrismaClient;
  */
 export interface Sql {
   query<R>(text: string, values: readonly unknown[]): Promise<R[]>;
+  /**
+   * `work` in one transaction on one connection (READ COMMITTED): committed when it
+   * returns, rolled back when it throws. Inside one already, it just runs `work`.
+   */
+  transaction<T>(work: (sql: Sql) => Promise<T>): Promise<T>;
 }
 
 export interface Clock {

@@ -16,5 +16,32 @@ export function createPoolSql(pool: pg.Pool): Sql {
       const result = await pool.query(text, [...values]);
       return result.rows as R[];
     },
+    async transaction<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query("BEGIN");
+        const result = await work(clientSql(client));
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        // a connection that cannot even roll back is closed, not handed out again
+        await client.query("ROLLBACK").catch((e: Error) => (broken = e));
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    },
   };
+}
+
+function clientSql(client: pg.PoolClient): Sql {
+  const sql: Sql = {
+    async query<R>(text: string, values: readonly unknown[]) {
+      const result = await client.query(text, [...values]);
+      return result.rows as R[];
+    },
+    transaction: (work) => work(sql),
+  };
+  return sql;
 }

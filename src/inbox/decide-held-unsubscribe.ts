@@ -13,6 +13,7 @@
 import { AppError } from "../errors.ts";
 import { recordAudit } from "../privacy/record-audit.ts";
 import type { Clock, Db } from "../types.ts";
+import { txSql } from "../adapters/sql-of.ts";
 import { unsubscribeContacts } from "../unsubscribe/unsubscribe-contact.ts";
 
 export type HeldDecision = "confirm" | "dismiss";
@@ -60,7 +61,7 @@ export async function decideHeldUnsubscribe(
     let changed: string[] = [];
     if (decision === "confirm") {
       // the one-statement unsubscribe on the transaction's connection: it commits with the flag
-      const [result] = await unsubscribeContacts({ db: tx as unknown as Db, clock: deps.clock }, [
+      const [result] = await unsubscribeContacts({ sql: txSql(tx), clock: deps.clock }, [
         {
           contactId: message.contactId!,
           list: null,

@@ -11,7 +11,8 @@
  * reads them back in.
  */
 import { jsonForPostgres } from "./json-for-postgres.ts";
-import type { DialogueDirection, DialogueKind, Prisma } from "../generated/prisma/client.ts";
+import type { DialogueDirection, DialogueKind } from "../generated/prisma/client.ts";
+import type { Sql } from "../types.ts";
 
 export interface DialogueRow {
   contactId: number | null;
@@ -36,7 +37,7 @@ export interface DialogueRow {
 }
 
 export async function insertDialogueRecords(
-  tx: Prisma.TransactionClient,
+  sql: Sql,
   rows: DialogueRow[],
 ): Promise<Map<bigint, number>> {
   if (rows.length === 0) return new Map();
@@ -48,7 +49,8 @@ export async function insertDialogueRecords(
       sourceUid: String(r.sourceUid),
     })),
   );
-  const created = await tx.$queryRaw<Array<{ id: number; source_uid: bigint }>>`
+  const created = await sql.query<{ id: number; source_uid: bigint | string }>(
+    `
     INSERT INTO dialogue_records (contact_id, campaign_id, delivery_id, kind, direction, mailbox,
                                   message_id, in_reply_to, subject, body, removed, flagged,
                                   from_address, to_addresses, attachments, thread_id, received_at,
@@ -58,12 +60,14 @@ export async function insertDialogueRecords(
            r.body, r.removed, r.flagged, r."fromAddress",
            ARRAY(SELECT jsonb_array_elements_text(r."toAddresses")), r.attachments, r."threadId",
            r."receivedAt", r."sourceUidValidity", r."sourceUid"
-      FROM jsonb_to_recordset(${json}::jsonb) AS r(
+      FROM jsonb_to_recordset($1::jsonb) AS r(
              "contactId" int, "campaignId" int, "deliveryId" int, kind text, direction text,
              mailbox text, "messageId" text, "inReplyTo" text, subject text, body text,
              removed text, flagged boolean, "fromAddress" text, "toAddresses" jsonb,
              attachments jsonb, "threadId" text, "receivedAt" timestamp(3),
              "sourceUidValidity" bigint, "sourceUid" bigint)
-    RETURNING id, source_uid`;
+    RETURNING id, source_uid`,
+    [json],
+  );
   return new Map(created.map((r) => [BigInt(r.source_uid), r.id]));
 }

@@ -10,6 +10,7 @@
  */
 import { jsonForPostgres } from "./json-for-postgres.ts";
 import type { InboundKind, Prisma } from "../generated/prisma/client.ts";
+import type { Sql } from "../types.ts";
 
 export interface InboundRow {
   mailbox: string;
@@ -27,7 +28,7 @@ export interface InboundRow {
 }
 
 export async function insertInboundMessages(
-  tx: Prisma.TransactionClient,
+  sql: Sql,
   rows: InboundRow[],
 ): Promise<Map<string, number>> {
   if (rows.length === 0) return new Map();
@@ -39,15 +40,18 @@ export async function insertInboundMessages(
       uid: String(r.uid),
     })),
   );
-  const created = await tx.$queryRaw<Array<{ id: number; dedupe_key: string }>>`
+  const created = await sql.query<{ id: number; dedupe_key: string }>(
+    `
     INSERT INTO inbound_messages (mailbox, dedupe_key, message_id, uid_validity, uid, kind, outcome,
                                   held, detail, contact_id, delivery_id, dialogue_id, received_at)
     SELECT r.mailbox, r."dedupeKey", r."messageId", r."uidValidity", r.uid, r.kind::"InboundKind",
            r.outcome, false, r.detail, r."contactId", r."deliveryId", r."dialogueId", r."receivedAt"
-      FROM jsonb_to_recordset(${json}::jsonb) AS r(
+      FROM jsonb_to_recordset($1::jsonb) AS r(
              mailbox text, "dedupeKey" text, "messageId" text, "uidValidity" bigint, uid bigint,
              kind text, outcome text, detail jsonb, "contactId" int, "deliveryId" int,
              "dialogueId" int, "receivedAt" timestamp(3))
-    RETURNING id, dedupe_key`;
+    RETURNING id, dedupe_key`,
+    [json],
+  );
   return new Map(created.map((r) => [r.dedupe_key, r.id]));
 }

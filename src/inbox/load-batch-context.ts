@@ -5,12 +5,10 @@
  * tokens point at, the contacts their addresses name, and which of them the
  * mailbox has already recorded.
  */
-import type { Prisma } from "../generated/prisma/client.ts";
 import type { SigningKey } from "../config/signing-keys.ts";
 import { plusToken, verifyBounceToken } from "../newsletters/bounce-token.ts";
+import type { Sql } from "../types.ts";
 import type { ReadMessage } from "./read-message.ts";
-
-type Tx = Prisma.TransactionClient;
 
 export interface DeliveryRef {
   id: number;
@@ -75,7 +73,7 @@ export function tokenPairs(keys: SigningKey[], m: ReadMessage): string[] {
 }
 
 export async function loadBatchContext(
-  tx: Tx,
+  sql: Sql,
   opts: { mailbox: string; keys: SigningKey[] },
   items: ReadMessage[],
 ): Promise<BatchContext> {
@@ -91,70 +89,50 @@ export async function loadBatchContext(
     if (m.classification.kind === "bounce")
       for (const r of m.classification.recipients) emails.add(r.address.toLowerCase());
   }
-  const deliverySelect = {
-    id: true,
-    campaignId: true,
-    contactId: true,
-    messageId: true,
-    status: true,
-    campaign: { select: { frozenSubject: true, subject: true } },
-    contact: { select: { email: true } },
-  } as const;
-  const [recorded, byId, byPair, dialogues, contacts] = await Promise.all([
-    tx.inboundMessage.findMany({
-      where: { mailbox: opts.mailbox, dedupeKey: { in: dedupeKeys } },
-      select: { dedupeKey: true },
-    }),
-    refs.length
-      ? tx.delivery.findMany({ where: { messageId: { in: refs } }, select: deliverySelect })
-      : [],
-    pairs.length
-      ? tx.delivery.findMany({
-          where: {
-            OR: pairs.map((p) => {
-              const [campaignId, contactId] = p.split(":").map(Number);
-              return { campaignId: campaignId!, contactId: contactId! };
-            }),
-          },
-          select: deliverySelect,
-        })
-      : [],
-    refs.length
-      ? tx.dialogueRecord.findMany({
-          where: { messageId: { in: refs } },
-          select: {
-            id: true,
-            messageId: true,
-            threadId: true,
-            campaignId: true,
-            deliveryId: true,
-            subject: true,
-          },
-        })
-      : [],
-    emails.size
-      ? tx.contact.findMany({
-          where: { email: { in: [...emails] } },
-          select: { id: true, email: true },
-        })
-      : [],
-  ]);
-  const toRef = (d: (typeof byId)[number]): DeliveryRef => ({
-    id: d.id,
-    campaignId: d.campaignId,
-    contactId: d.contactId,
-    messageId: d.messageId,
-    status: d.status,
-    subject: d.campaign.frozenSubject ?? d.campaign.subject,
-    contactEmail: d.contact.email,
-  });
+  // Deliveries with what threading needs of their campaign and contact.
+  const deliveries = (where: string, values: unknown[]) =>
+    sql.query<DeliveryRef>(
+      `SELECT d.id, d.campaign_id AS "campaignId", d.contact_id AS "contactId",
+              d.message_id AS "messageId", d.status::text AS status,
+              coalesce(c.frozen_subject, c.subject) AS subject, ct.email AS "contactEmail"
+         FROM deliveries AS d
+         JOIN campaigns AS c ON c.id = d.campaign_id
+         JOIN contacts AS ct ON ct.id = d.contact_id
+        WHERE ${where}`,
+      values,
+    );
+  const pairIds = pairs.map((p) => p.split(":").map(Number) as [number, number]);
+  // one after another: the statements share the transaction's one connection
+  const recorded = await sql.query<{ dedupe_key: string }>(
+    "SELECT dedupe_key FROM inbound_messages WHERE mailbox = $1 AND dedupe_key = ANY($2::text[])",
+    [opts.mailbox, dedupeKeys],
+  );
+  const byId = refs.length ? await deliveries("d.message_id = ANY($1::text[])", [refs]) : [];
+  const byPair = pairIds.length
+    ? await deliveries(
+        "(d.campaign_id, d.contact_id) IN (SELECT * FROM unnest($1::int[], $2::int[]))",
+        [pairIds.map((p) => p[0]), pairIds.map((p) => p[1])],
+      )
+    : [];
+  const dialogues = refs.length
+    ? await sql.query<DialogueRef & { messageId: string }>(
+        `SELECT id, message_id AS "messageId", thread_id AS "threadId", campaign_id AS "campaignId",
+                delivery_id AS "deliveryId", subject
+           FROM dialogue_records WHERE message_id = ANY($1::text[])`,
+        [refs],
+      )
+    : [];
+  const contacts = emails.size
+    ? await sql.query<{ id: number; email: string }>(
+        "SELECT id, email FROM contacts WHERE email = ANY($1::text[])",
+        [[...emails]],
+      )
+    : [];
   return {
-    alreadyRecorded: new Set(recorded.map((r) => r.dedupeKey)),
-    deliveriesByMessageId: new Map(byId.map((d) => [d.messageId, toRef(d)])),
-    deliveriesByPair: new Map(byPair.map((d) => [pairKey(d.campaignId, d.contactId), toRef(d)])),
-    dialoguesByMessageId: new Map(
-      dialogues.filter((d) => d.messageId).map((d) => [d.messageId!, d]),
-    ),
+    alreadyRecorded: new Set(recorded.map((r) => r.dedupe_key)),
+    deliveriesByMessageId: new Map(byId.map((d) => [d.messageId, d])),
+    deliveriesByPair: new Map(byPair.map((d) => [pairKey(d.campaignId, d.contactId), d])),
+    dialoguesByMessageId: new Map(dialogues.map((d) => [d.messageId, d])),
     contactsByEmail: new Map(contacts.map((c) => [c.email, { id: c.id }])),
   };
 }

@@ -21,7 +21,7 @@ import type { SigningKey } from "../config/signing-keys.ts";
 import { hashAddress } from "../consent/address-hash.ts";
 import { isAppError } from "../errors.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
-import type { Clock, Db } from "../types.ts";
+import type { Clock, Sql } from "../types.ts";
 import { unsubscribeContacts, type UnsubscribeInput } from "../unsubscribe/unsubscribe-contact.ts";
 import { verifyToken, type TokenScope } from "../unsubscribe/tokens.ts";
 import type { Classification } from "./inbox-types.ts";
@@ -33,8 +33,6 @@ import {
   type SuppressRequest,
 } from "./plan-bounce.ts";
 import { writeInboxEffects } from "./write-inbox-effects.ts";
-
-type Tx = Prisma.TransactionClient;
 
 export interface EffectDeps {
   clock: Clock;
@@ -73,14 +71,14 @@ type Pending =
   | { kind: "final"; result: EffectResult };
 
 export async function recordEffects(
-  tx: Tx,
+  sql: Sql,
   deps: EffectDeps,
   now: Date,
   items: EffectInput[],
 ): Promise<EffectResult[]> {
   if (items.length === 0) return [];
-  const softCounts = await softBouncesInWindow(tx, deps, now, items);
-  const tokenContacts = await existingTokenContacts(tx, deps, items);
+  const softCounts = await softBouncesInWindow(sql, deps, now, items);
+  const tokenContacts = await existingTokenContacts(sql, deps, items);
   const pending: Pending[] = items.map((item): Pending => {
     const c = item.classification;
     if (c.kind === "bounce") {
@@ -142,13 +140,13 @@ export async function recordEffects(
     } else if (p.kind === "complaint" && p.hash)
       want(i, { addressHash: p.hash, reason: "complaint", detail: p.feedbackType ?? "abuse" });
   });
-  const written = await writeInboxEffects(tx, {
+  const written = await writeInboxEffects(sql, {
     now,
     events: pending.flatMap((p) => (p.kind === "bounce" ? p.plan.events : [])),
     suppress,
     bounceDeliveries: [...deliveryOwner].map(([id, d]) => ({ id, response: d.response })),
   });
-  const changed = await unsubscribeInOrder(tx, deps.clock, pending, items);
+  const changed = await unsubscribeInOrder(sql, deps.clock, pending, items);
 
   return pending.map((p, i): EffectResult => {
     const suppressed = [...owner].filter(([h, o]) => o === i && written.suppressed.has(h)).length;
@@ -195,7 +193,7 @@ function verified(keys: SigningKey[], token: string): TokenScope | null {
 
 /** Soft bounces already recorded in the window for every address the batch's DSNs name: one query. */
 async function softBouncesInWindow(
-  tx: Tx,
+  sql: Sql,
   deps: EffectDeps,
   now: Date,
   items: EffectInput[],
@@ -212,17 +210,18 @@ async function softBouncesInWindow(
   }
   if (hashes.size === 0) return new Map();
   const since = new Date(now.getTime() - deps.softBounceWindowDays * 86_400_000);
-  const rows = await tx.bounceEvent.groupBy({
-    by: ["addressHash"],
-    where: { addressHash: { in: [...hashes] }, verdict: "soft", occurredAt: { gte: since } },
-    _count: { _all: true },
-  });
-  return new Map(rows.map((r) => [r.addressHash, r._count._all]));
+  const rows = await sql.query<{ address_hash: string; n: number }>(
+    `SELECT address_hash, count(*)::int AS n FROM bounce_events
+      WHERE address_hash = ANY($1::text[]) AND verdict = 'soft' AND occurred_at >= $2::timestamp(3)
+      GROUP BY address_hash`,
+    [[...hashes], since.toISOString()],
+  );
+  return new Map(rows.map((r) => [r.address_hash, r.n]));
 }
 
 /** Which contacts the batch's valid unsubscribe tokens name still exist (erased ones do not): one query. */
 async function existingTokenContacts(
-  tx: Tx,
+  sql: Sql,
   deps: EffectDeps,
   items: EffectInput[],
 ): Promise<Set<number>> {
@@ -234,7 +233,10 @@ async function existingTokenContacts(
     if (scope) ids.add(scope.contactId);
   }
   if (ids.size === 0) return new Set();
-  const rows = await tx.contact.findMany({ where: { id: { in: [...ids] } }, select: { id: true } });
+  const rows = await sql.query<{ id: number }>(
+    "SELECT id FROM contacts WHERE id = ANY($1::int[])",
+    [[...ids]],
+  );
   return new Set(rows.map((r) => r.id));
 }
 
@@ -245,7 +247,7 @@ async function existingTokenContacts(
  * Returns the lists each message left, by its index.
  */
 async function unsubscribeInOrder(
-  tx: Tx,
+  sql: Sql,
   clock: Clock,
   pending: Pending[],
   items: EffectInput[],
@@ -278,7 +280,7 @@ async function unsubscribeInOrder(
   for (const round of rounds) {
     // the one-statement unsubscribe runs on the transaction's connection
     const results = await unsubscribeContacts(
-      { db: tx as unknown as Db, clock },
+      { sql, clock },
       round.map((r) => r.input),
     );
     round.forEach((r, j) => changed.set(r.index, results[j]?.changed ?? []));

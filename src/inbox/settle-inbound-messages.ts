@@ -7,6 +7,8 @@
  * per message (bench/ingest.ts). Runs inside the batch's transaction.
  */
 import type { Prisma } from "../generated/prisma/client.ts";
+import type { Sql } from "../types.ts";
+import { jsonForPostgres } from "./json-for-postgres.ts";
 
 export interface SettledRow {
   id: number;
@@ -17,18 +19,23 @@ export interface SettledRow {
   deliveryId: number | null;
 }
 
-export async function settleInboundMessages(
-  tx: Prisma.TransactionClient,
-  rows: SettledRow[],
-): Promise<void> {
+export async function settleInboundMessages(sql: Sql, rows: SettledRow[]): Promise<void> {
   if (rows.length === 0) return;
-  await tx.$executeRaw`
+  await sql.query(
+    `
     UPDATE inbound_messages AS m
        SET outcome = v.outcome, held = v.held, detail = v.detail::jsonb,
            contact_id = v.contact_id, delivery_id = v.delivery_id
-      FROM unnest(${rows.map((r) => r.id)}::int[], ${rows.map((r) => r.outcome)}::text[],
-                  ${rows.map((r) => r.held)}::boolean[], ${rows.map((r) => JSON.stringify(r.detail))}::text[],
-                  ${rows.map((r) => r.contactId)}::int[], ${rows.map((r) => r.deliveryId)}::int[])
+      FROM unnest($1::int[], $2::text[], $3::boolean[], $4::text[], $5::int[], $6::int[])
            AS v(id, outcome, held, detail, contact_id, delivery_id)
-     WHERE m.id = v.id`;
+     WHERE m.id = v.id`,
+    [
+      rows.map((r) => r.id),
+      rows.map((r) => r.outcome),
+      rows.map((r) => r.held),
+      rows.map((r) => jsonForPostgres(r.detail)),
+      rows.map((r) => r.contactId),
+      rows.map((r) => r.deliveryId),
+    ],
+  );
 }

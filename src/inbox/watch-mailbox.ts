@@ -14,7 +14,8 @@ import os from "node:os";
 import type { Config } from "../config/load-config.ts";
 import type { WatchedMailbox } from "../config/inbox-config.ts";
 import { AppError } from "../errors.ts";
-import type { Clock, Db, Logger } from "../types.ts";
+import { sqlOf } from "../adapters/sql-of.ts";
+import type { Clock, Db, Logger, Sql } from "../types.ts";
 import { claimWatch, heartbeat, releaseWatch } from "./claim-watch.ts";
 import type { InboxSession, OpenInboxSession } from "./inbox-session.ts";
 import type { ReadMessage } from "./read-message.ts";
@@ -22,6 +23,8 @@ import { recordBatch, type BatchItem, type BatchResult, type RecordDeps } from "
 
 export interface WatchDeps {
   db: Db;
+  /** the worker's plain-SQL path, for recording batches (see Sql); without it, through Prisma */
+  sql?: Sql | undefined;
   clock: Clock;
   log: Logger;
   config: Config;
@@ -236,7 +239,7 @@ async function recordChunk(
   // UIDs that vanished between SEARCH and FETCH (expunged by someone) are passed over
   const lastUid = chunk[chunk.length - 1]!;
   const recordDeps: RecordDeps = {
-    db: deps.db,
+    sql: sqlOf(deps),
     clock: deps.clock,
     signingKeys: deps.config.signingKeys,
     suppressionKey: deps.config.suppressionKey,

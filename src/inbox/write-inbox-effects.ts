@@ -14,11 +14,11 @@
  * only the keyed hash: invariant 10). Timestamps go in as UTC ISO text cast
  * to `timestamp`, the convention Prisma reads them back in.
  */
-import type { Prisma } from "../generated/prisma/client.ts";
+import type { Sql } from "../types.ts";
 import type { BounceEventRow, SuppressRequest } from "./plan-bounce.ts";
 
 export async function writeInboxEffects(
-  tx: Prisma.TransactionClient,
+  sql: Sql,
   input: {
     now: Date;
     events: BounceEventRow[];
@@ -32,35 +32,33 @@ export async function writeInboxEffects(
   if (events.length + suppress.length + bounceDeliveries.length === 0)
     return { suppressed: new Set(), bounced: new Set() };
   const at = input.now.toISOString();
-  const rows = await tx.$queryRaw<Array<{ kind: string; key: string }>>`
+  const rows = await sql.query<{ kind: string; key: string }>(
+    `
     WITH events AS (
       INSERT INTO bounce_events (address_hash, verdict, status, action, delivery_id, inbound_message_id, occurred_at)
-      SELECT e.address_hash, e.verdict, e.status, e.action, e.delivery_id, e.inbound_message_id, ${at}::timestamp(3)
-        FROM unnest(${events.map((e) => e.addressHash)}::text[], ${events.map((e) => e.verdict)}::text[],
-                    ${events.map((e) => e.status)}::text[], ${events.map((e) => e.action)}::text[],
-                    ${events.map((e) => e.deliveryId)}::int[], ${events.map((e) => e.inboundMessageId)}::int[])
+      SELECT e.address_hash, e.verdict, e.status, e.action, e.delivery_id, e.inbound_message_id, $1::timestamp(3)
+        FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[])
              AS e(address_hash, verdict, status, action, delivery_id, inbound_message_id)
       RETURNING 1
     ),
     added AS (
       INSERT INTO suppressions (address_hash, reason, detail, created_at)
-      SELECT s.address_hash, s.reason::"SuppressionReason", s.detail, ${at}::timestamp(3)
-        FROM unnest(${suppress.map((s) => s.addressHash)}::text[], ${suppress.map((s) => s.reason)}::text[],
-                    ${suppress.map((s) => s.detail)}::text[]) AS s(address_hash, reason, detail)
+      SELECT s.address_hash, s.reason::"SuppressionReason", s.detail, $1::timestamp(3)
+        FROM unnest($8::text[], $9::text[], $10::text[]) AS s(address_hash, reason, detail)
       ON CONFLICT (address_hash) DO NOTHING
       RETURNING address_hash, reason
     ),
     audit AS (
       INSERT INTO audit_log (actor, action, subject_type, subject_id, detail, at)
       SELECT 'worker', 'suppression.added', 'address_hash', a.address_hash,
-             jsonb_build_object('reason', a.reason), ${at}::timestamp(3)
+             jsonb_build_object('reason', a.reason), $1::timestamp(3)
         FROM added AS a
       RETURNING 1
     ),
     bounced AS (
       UPDATE deliveries AS d
-         SET status = 'bounced', bounced_at = ${at}::timestamp(3), response = v.response, updated_at = ${at}::timestamp(3)
-        FROM unnest(${bounceDeliveries.map((b) => b.id)}::int[], ${bounceDeliveries.map((b) => b.response)}::text[])
+         SET status = 'bounced', bounced_at = $1::timestamp(3), response = v.response, updated_at = $1::timestamp(3)
+        FROM unnest($11::int[], $12::text[])
              AS v(id, response)
        WHERE d.id = v.id AND d.status <> 'bounced'
       RETURNING d.id
@@ -68,7 +66,22 @@ export async function writeInboxEffects(
     SELECT 'suppressed' AS kind, address_hash AS key FROM added
     UNION ALL SELECT 'bounced', id::text FROM bounced
     UNION ALL SELECT 'events', count(*)::text FROM events
-    UNION ALL SELECT 'audit', count(*)::text FROM audit`;
+    UNION ALL SELECT 'audit', count(*)::text FROM audit`,
+    [
+      at,
+      events.map((e) => e.addressHash),
+      events.map((e) => e.verdict),
+      events.map((e) => e.status),
+      events.map((e) => e.action),
+      events.map((e) => e.deliveryId),
+      events.map((e) => e.inboundMessageId),
+      suppress.map((s) => s.addressHash),
+      suppress.map((s) => s.reason),
+      suppress.map((s) => s.detail),
+      bounceDeliveries.map((b) => b.id),
+      bounceDeliveries.map((b) => b.response),
+    ],
+  );
   return {
     suppressed: new Set(rows.filter((r) => r.kind === "suppressed").map((r) => r.key)),
     bounced: new Set(rows.filter((r) => r.kind === "bounced").map((r) => Number(r.key))),

@@ -2,7 +2,7 @@ import { hashAddress } from "../consent/address-hash.ts";
 import type { Db } from "../types.ts";
 import type { Segment } from "./create-campaign.ts";
 import { suppressedHashes } from "./select-recipients.ts";
-import { sqlOf } from "./sql-of.ts";
+import { sqlOf } from "../adapters/sql-of.ts";
 
 export interface AudienceCount {
   /** contacts the send would pick today: subscribed to a list, matching the segment, not suppressed */

@@ -26,7 +26,7 @@ import { deliveryMessageId, senderDomain } from "./message-id.ts";
 import { createCampaignRenderer } from "./render-recipient-message.ts";
 import { selectRecipients, suppressedHashes } from "./select-recipients.ts";
 import { settleShard } from "./settle-shard.ts";
-import { sqlOf } from "./sql-of.ts";
+import { sqlOf } from "../adapters/sql-of.ts";
 
 export { MAX_TRIES } from "./settle-shard.ts";
 import { createSharedRateLimiter } from "./shared-rate-limiter.ts";

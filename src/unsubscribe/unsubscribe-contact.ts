@@ -1,5 +1,5 @@
-import { Prisma } from "../generated/prisma/client.ts";
-import type { Clock, Db } from "../types.ts";
+import { sqlOf } from "../adapters/sql-of.ts";
+import type { Clock, Db, Sql } from "../types.ts";
 import { methodOf } from "./subscription-writes.ts";
 
 export interface UnsubscribeInput {
@@ -20,10 +20,10 @@ export interface UnsubscribeInput {
  * `newsletter:*`. Idempotent: a repeat changes nothing and writes nothing.
  */
 export async function unsubscribeContact(
-  deps: { db: Db; clock: Clock },
+  deps: { db: Db; sql?: Sql | undefined; clock: Clock },
   input: UnsubscribeInput,
 ): Promise<{ changed: string[] }> {
-  const [result] = await unsubscribeContacts(deps, [input]);
+  const [result] = await unsubscribeContacts({ sql: sqlOf(deps), clock: deps.clock }, [input]);
   return result!;
 }
 
@@ -33,14 +33,14 @@ export async function unsubscribeContact(
  * results are in input order.
  */
 export async function unsubscribeContacts(
-  deps: { db: Db; clock: Clock },
+  deps: { sql: Sql; clock: Clock },
   inputs: UnsubscribeInput[],
 ): Promise<Array<{ changed: string[] }>> {
   if (inputs.length === 0) return [];
   const ids = inputs.map((i) => i.contactId);
   if (new Set(ids).size !== ids.length)
     throw new Error("unsubscribeContacts: a contact appears twice in one batch; split the batch");
-  const rows = await unsubscribeInOneStatement(deps.db, inputs, deps.clock.now());
+  const rows = await unsubscribeInOneStatement(deps.sql, inputs, deps.clock.now());
   const changed = new Map<number, string[]>();
   for (const row of rows)
     changed.set(row.contact_id, [...(changed.get(row.contact_id) ?? []), row.slug]);
@@ -64,7 +64,7 @@ export async function unsubscribeContacts(
  * to pass).
  */
 async function unsubscribeInOneStatement(
-  db: Db,
+  sql: Sql,
   inputs: UnsubscribeInput[],
   now: Date,
 ): Promise<{ contact_id: number; slug: string }[]> {
@@ -78,7 +78,7 @@ async function unsubscribeInOneStatement(
   // included when the batch has such a request.
   const everyList = inputs.some((i) => i.list === null);
   const everything = everyList
-    ? Prisma.sql`
+    ? `
       -- newsletter:* is withdrawn when this statement left a list, or when there was none to leave;
       -- not by a concurrent repeat whose UPDATE found the rows already left (its snapshot still shows
       -- them live, so it writes nothing): the same exactly-once guarantee as the lists themselves.
@@ -92,16 +92,17 @@ async function unsubscribeInOneStatement(
               WHERE e.contact_id = i.contact_id AND e.purpose = 'newsletter:*'
               ORDER BY e.occurred_at DESC, e.id DESC LIMIT 1
            ) AS latest WHERE latest.action = 'withdraw')`
-    : Prisma.sql`SELECT NULL::int AS contact_id WHERE false`;
-  return db.$queryRaw<{ contact_id: number; slug: string }[]>`
+    : `SELECT NULL::int AS contact_id WHERE false`;
+  return sql.query<{ contact_id: number; slug: string }>(
+    `
     WITH input AS (
       SELECT i.contact_id, NULLIF(i.list, '') AS list, i.source, i.evidence::jsonb AS evidence, NULLIF(i.method, '') AS method
-        FROM unnest(${ids}::int[], ${lists}::text[], ${sources}::text[], ${evidence}::text[], ${methods}::text[])
+        FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[])
              AS i(contact_id, list, source, evidence, method)
     ),
     changed AS (
       UPDATE subscriptions AS s
-         SET status = 'unsubscribed', unsubscribed_at = ${at}::timestamp(3), updated_at = ${at}::timestamp(3)
+         SET status = 'unsubscribed', unsubscribed_at = $6::timestamp(3), updated_at = $6::timestamp(3)
         FROM lists AS l, input AS i
        WHERE l.id = s.list_id
          AND s.contact_id = i.contact_id
@@ -116,7 +117,7 @@ async function unsubscribeInOneStatement(
     ),
     ledger AS (
       INSERT INTO consent_events (contact_id, purpose, action, legal_basis, source, evidence, occurred_at)
-      SELECT p.contact_id, p.purpose, 'withdraw', 'consent', i.source, i.evidence, ${at}::timestamp(3)
+      SELECT p.contact_id, p.purpose, 'withdraw', 'consent', i.source, i.evidence, $6::timestamp(3)
         FROM purposes AS p JOIN input AS i ON i.contact_id = p.contact_id
       RETURNING id
     ),
@@ -124,11 +125,13 @@ async function unsubscribeInOneStatement(
       INSERT INTO audit_log (actor, action, subject_type, subject_id, detail, at)
       SELECT 'subscriber', 'subscription.unsubscribed', 'contact', i.contact_id::text,
              jsonb_build_object('lists', t.lists, 'scope', coalesce(i.list, 'all'), 'source', i.source, 'method', i.method),
-             ${at}::timestamp(3)
+             $6::timestamp(3)
         FROM (SELECT contact_id, coalesce(jsonb_agg(substr(purpose, 12) ORDER BY purpose) FILTER (WHERE purpose <> 'newsletter:*'), '[]'::jsonb) AS lists
                 FROM purposes GROUP BY contact_id) AS t
         JOIN input AS i ON i.contact_id = t.contact_id
       RETURNING id
     )
-    SELECT contact_id, slug FROM changed`;
+    SELECT contact_id, slug FROM changed`,
+    [ids, lists, sources, evidence, methods, at],
+  );
 }

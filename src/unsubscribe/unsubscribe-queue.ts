@@ -1,4 +1,5 @@
-import type { Clock, Db, Logger } from "../types.ts";
+import type { Clock, Db, Logger, Sql } from "../types.ts";
+import { sqlOf } from "../adapters/sql-of.ts";
 import { unsubscribeContacts, type UnsubscribeInput } from "./unsubscribe-contact.ts";
 
 export interface UnsubscribeQueue {
@@ -24,7 +25,7 @@ interface Waiting {
  * fail the others. Every promise resolves only after its commit.
  */
 export function createUnsubscribeQueue(
-  deps: { db: Db; clock: Clock; log: Logger },
+  deps: { db: Db; sql?: Sql | undefined; clock: Clock; log: Logger },
   opts: {
     maxBatch?: number;
     maxInFlight?: number;
@@ -66,7 +67,7 @@ export function createUnsubscribeQueue(
     try {
       const started = performance.now();
       const results = await unsubscribeContacts(
-        deps,
+        { sql: sqlOf(deps), clock: deps.clock },
         batch.map((w) => w.input),
       );
       opts.onBatch?.(batch.length, performance.now() - started);
@@ -79,7 +80,9 @@ export function createUnsubscribeQueue(
       });
       for (const w of batch) {
         try {
-          const [result] = await unsubscribeContacts(deps, [w.input]);
+          const [result] = await unsubscribeContacts({ sql: sqlOf(deps), clock: deps.clock }, [
+            w.input,
+          ]);
           w.resolve(result!);
         } catch (single) {
           w.reject(single);

@@ -71,7 +71,7 @@ it("a connection cut every 0.4 s while mail keeps arriving: every message record
     }),
   );
   await appendAll(imap, "INBOX", messages.slice(0, 150));
-  const watcher = runWatcher({ db: app.db, config }, "replies");
+  const watcher = runWatcher({ db: app.db, sql: app.sql, config }, "replies");
   let drops = 0;
   const cutter = setInterval(() => {
     drops++;
@@ -112,7 +112,7 @@ it("a connection cut every 0.4 s while mail keeps arriving: every message record
   const unmarked = async () =>
     [...(await flagsOf(imap, "INBOX")).values()].filter((f) => !f.has("$MailstewardDone")).length;
   const before = await unmarked();
-  const again = runWatcher({ db: app.db, config }, "replies");
+  const again = runWatcher({ db: app.db, sql: app.sql, config }, "replies");
   try {
     await waitUntil("every message marked done", async () => (await unmarked()) === 0, 20_000);
   } finally {
@@ -183,7 +183,7 @@ it("malformed MIME never stalls the watcher: each is recorded (unparseable ones 
     messageId: "good-after@example.net",
   });
   await appendAll(imap, "INBOX", [...bad.map(([, m]) => m), good]);
-  const watcher = runWatcher({ db: app.db, config }, "malformed");
+  const watcher = runWatcher({ db: app.db, sql: app.sql, config }, "malformed");
   try {
     await waitUntil(
       "every malformed message and the good one after them",

@@ -8,7 +8,7 @@ import type { Config } from "../../src/config/load-config.ts";
 import { readOptionsOf } from "../../src/inbox/read-message.ts";
 import { watchMailbox } from "../../src/inbox/watch-mailbox.ts";
 import { scanSensitive } from "../../src/privacy/scan-sensitive.ts";
-import type { Db, Logger } from "../../src/types.ts";
+import type { Db, Logger, Sql } from "../../src/types.ts";
 
 export const quiet: Logger = process.env.INBOX_TEST_LOG
   ? {
@@ -265,7 +265,7 @@ export async function flagsOf(
 
 /** A watcher in this process, reading on threads as the worker does: stop() aborts it and waits until it has returned. */
 export function runWatcher(
-  deps: { db: Db; config: Config; log?: Logger },
+  deps: { db: Db; sql?: Sql; config: Config; log?: Logger },
   mailbox: string,
 ): { stop(): Promise<void>; done: Promise<void> } {
   const abort = new AbortController();
@@ -276,6 +276,7 @@ export function runWatcher(
   const done = watchMailbox(
     {
       db: deps.db,
+      sql: deps.sql,
       config: deps.config,
       clock: { now: () => new Date() },
       log: deps.log ?? quiet,

@@ -141,8 +141,8 @@ describe("a team mailbox", () => {
       sent("Someone <stranger@example.net>", "sales-cold@example.test"),
     ]);
     const watchers = [
-      runWatcher({ db: app.db, config }, "sales"),
-      runWatcher({ db: app.db, config }, "sales:sent"),
+      runWatcher({ db: app.db, sql: app.sql, config }, "sales"),
+      runWatcher({ db: app.db, sql: app.sql, config }, "sales:sent"),
     ];
     try {
       await waitUntil("the inbox and the Sent folder recorded", async () =>
@@ -190,7 +190,7 @@ describe("a server without IDLE", () => {
     );
     expect(session.idle).toBe(false);
     await session.close();
-    const watcher = runWatcher({ db: app.db, config }, "quiet");
+    const watcher = runWatcher({ db: app.db, sql: app.sql, config }, "quiet");
     try {
       await appendAll(quiet, "INBOX", [
         replyMessage({
@@ -261,7 +261,7 @@ describe("soft bounces", () => {
       },
     });
     await appendAll(bounces, "INBOX", [soft(1), soft(2)]);
-    let watcher = runWatcher({ db: app.db, config }, "bounces");
+    let watcher = runWatcher({ db: app.db, sql: app.sql, config }, "bounces");
     try {
       await waitUntil("two soft bounces", async () =>
         (await inboundOf("bounces")).length === 2 ? true : undefined,
@@ -277,7 +277,7 @@ describe("soft bounces", () => {
     expect(events.map((e) => e.verdict)).toEqual(["soft", "soft", "soft"]);
 
     await appendAll(bounces, "INBOX", [soft(3)]);
-    watcher = runWatcher({ db: app.db, config }, "bounces");
+    watcher = runWatcher({ db: app.db, sql: app.sql, config }, "bounces");
     try {
       await waitUntil("the third soft bounce", async () =>
         (await inboundOf("bounces")).length === 3 ? true : undefined,
@@ -303,7 +303,7 @@ describe("a held mailed unsubscribe", () => {
         messageId: "lars-unsub@mail.example.test",
       }),
     ]);
-    const watcher = runWatcher({ db: app.db, config }, "bounces");
+    const watcher = runWatcher({ db: app.db, sql: app.sql, config }, "bounces");
     try {
       await waitUntil("both requests held", async () =>
         (await app.db.inboundMessage.count({ where: { held: true } })) === 2 ? true : undefined,

@@ -163,7 +163,7 @@ describe("inbox watcher", () => {
       ...malformedMessages(),
     ];
     await appendAll(imap, "INBOX", messages);
-    const watcher = runWatcher({ db: app.db, config }, "bounces");
+    const watcher = runWatcher({ db: app.db, sql: app.sql, config }, "bounces");
     try {
       await waitUntil("all messages recorded", async () =>
         (await app.db.inboundMessage.count()) >= messages.length ? true : undefined,
@@ -294,7 +294,7 @@ describe("inbox watcher", () => {
         subject: "Re: Re: News for you",
       }),
     ]);
-    const watcher = runWatcher({ db: app.db, config }, "bounces");
+    const watcher = runWatcher({ db: app.db, sql: app.sql, config }, "bounces");
     try {
       await waitUntil("the new reply", async () =>
         (await app.db.inboundMessage.count()) === before.inbound + 1 ? true : undefined,
@@ -343,7 +343,7 @@ describe("inbox watcher", () => {
       String(next),
       "INBOX",
     ]);
-    const watcher = runWatcher({ db: app.db, config }, "bounces");
+    const watcher = runWatcher({ db: app.db, sql: app.sql, config }, "bounces");
     try {
       await waitUntil("the rescan", async () => {
         const c = await app.db.inboxCheckpoint.findUniqueOrThrow({ where: { mailbox: "bounces" } });
@@ -355,5 +355,52 @@ describe("inbox watcher", () => {
       await watcher.stop();
     }
     expect(await counts()).toEqual(before);
+  });
+
+  it("with INBOX_CREATE_CONTACTS, an unknown sender of a reply becomes a contact, once", async () => {
+    await appendAll(imap, "INBOX", [
+      replyMessage({
+        from: "New Person <newcomer@example.net>",
+        to: "news@example.test",
+        messageId: "newcomer-1@example.net",
+      }),
+      replyMessage({
+        from: "New Person <NEWCOMER@example.net>",
+        to: "news@example.test",
+        messageId: "newcomer-2@example.net",
+        inReplyTo: "newcomer-1@example.net",
+      }),
+      autoReplyMessage({
+        from: "Away <away@example.net>",
+        to: "news@example.test",
+        messageId: "away-1@example.net",
+      }),
+    ]);
+    const creating = { ...config, inbox: { ...config.inbox, createContacts: true } };
+    const watcher = runWatcher({ db: app.db, sql: app.sql, config: creating }, "bounces");
+    try {
+      await waitUntil("the newcomer's replies", async () =>
+        (await app.db.dialogueRecord.count({ where: { fromAddress: "newcomer@example.net" } })) ===
+        2
+          ? true
+          : undefined,
+      );
+    } finally {
+      await watcher.stop();
+    }
+    const created = await app.db.contact.findMany({ where: { email: "newcomer@example.net" } });
+    expect(created).toHaveLength(1);
+    expect(created[0]).toMatchObject({ name: "New Person", source: "inbound-email" });
+    const records = await app.db.dialogueRecord.findMany({
+      where: { fromAddress: "newcomer@example.net" },
+      orderBy: { id: "asc" },
+    });
+    expect(records.map((r) => r.contactId)).toEqual([created[0]!.id, created[0]!.id]);
+    expect(records[1]!.threadId).toBe(records[0]!.threadId);
+    // a reply starts the 2-year retention clock of the new contact
+    const latest = Math.max(...records.map((r) => r.receivedAt.getTime()));
+    expect(created[0]!.lastContactAt?.getTime()).toBe(latest);
+    // an auto-reply is not the person getting in touch: no contact for it
+    expect(await app.db.contact.count({ where: { email: "away@example.net" } })).toBe(0);
   });
 });

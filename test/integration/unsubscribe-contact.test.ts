@@ -71,7 +71,7 @@ describe("unsubscribeContact", () => {
   });
 
   it("a batch answers each input with its own changes", async () => {
-    const results = await unsubscribeContacts(deps(), [
+    const results = await unsubscribeContacts({ sql: t.app.sql, clock: t.app.clock }, [
       { contactId: ids[2]!, list: "news", source: "test", evidence },
       { contactId: ids[3]!, list: null, source: "test", evidence },
       { contactId: 999_999, list: "news", source: "test", evidence },
@@ -89,7 +89,7 @@ describe("unsubscribeContact", () => {
       offers: "subscribed",
     });
     await expect(
-      unsubscribeContacts(deps(), [
+      unsubscribeContacts({ sql: t.app.sql, clock: t.app.clock }, [
         { contactId: 1, list: "a", source: "t", evidence },
         { contactId: 1, list: "b", source: "t", evidence },
       ]),

@@ -1,3 +1,4 @@
+import type { Prisma } from "../generated/prisma/client.ts";
 import type { Db, Sql } from "../types.ts";
 
 /**
@@ -11,5 +12,16 @@ export function sqlOf(deps: { db: Db; sql?: Sql | undefined }): Sql {
   return {
     query: <R>(text: string, values: readonly unknown[]) =>
       db.$queryRawUnsafe<R[]>(text, ...values),
+    transaction: (work) => db.$transaction((tx) => work(txSql(tx)), { timeout: 120_000 }),
   };
+}
+
+/** The same statements on an interactive Prisma transaction's connection. */
+export function txSql(tx: Prisma.TransactionClient): Sql {
+  const sql: Sql = {
+    query: <R>(text: string, values: readonly unknown[]) =>
+      tx.$queryRawUnsafe<R[]>(text, ...values),
+    transaction: (work) => work(sql),
+  };
+  return sql;
 }
