@@ -19,7 +19,7 @@ import type { ReadMessage } from "./read-message.ts";
 export interface ThreadMatch {
   delivery: DeliveryRef | null;
   campaignId: number | null;
-  /** the root Message-ID of the thread; a message that matches nothing starts its own */
+  /** the root Message-ID of the thread; matching nothing, the oldest one it references, or its own */
   threadId: string;
   /** token, reference, subject, none */
   via: "token" | "reference" | "subject" | "none";
@@ -56,9 +56,13 @@ export function matchThread(
     const same = batchThreads.get(ref);
     if (same && !delivery && !dialogue) return { ...same, via: "reference" };
   }
-  const own = m.messageId ?? m.dedupeKey;
-  if (candidates.length === 0)
-    return { delivery: null, campaignId: null, threadId: own, via: "none" };
+  if (candidates.length === 0) {
+    // Nothing recorded to join: the thread is named after its root, the oldest message
+    // the references name (RFC 5322 section 3.6.4), so an answer recorded before the
+    // question it answers (two folders watched at once) lands in the question's thread.
+    const root = m.parsed?.references[0] ?? m.parsed?.inReplyTo ?? m.messageId ?? m.dedupeKey;
+    return { delivery: null, campaignId: null, threadId: root, via: "none" };
+  }
   let chosen = candidates[0]!;
   let via: ThreadMatch["via"] = "reference";
   const distinctThreads = new Set(candidates.map(threadOf));
