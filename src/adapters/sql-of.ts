@@ -12,7 +12,8 @@ export function sqlOf(deps: { db: Db; sql?: Sql | undefined }): Sql {
   return {
     query: <R>(text: string, values: readonly unknown[]) =>
       db.$queryRawUnsafe<R[]>(text, ...values),
-    transaction: (work) => db.$transaction((tx) => work(txSql(tx)), { timeout: 120_000 }),
+    transaction: (work) =>
+      db.$transaction((tx) => work(txSql(tx)), { timeout: 120_000, maxWait: 30_000 }),
   };
 }
 

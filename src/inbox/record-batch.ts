@@ -57,6 +57,7 @@ export interface BatchResult {
 }
 
 const MAX_TEXT = 256 * 1024;
+const STATEMENT_TIMEOUT_MS = 120_000;
 
 /** PostgreSQL text and jsonb cannot hold U+0000 (it ends C strings): replaced, never dropped silently */
 const noNul = (text: string) => (text.includes("\0") ? text.replace(/\0/g, "\uFFFD") : text);
@@ -81,6 +82,11 @@ export async function recordBatch(
   const maxUid = Math.max(throughUid, ...items.map((i) => i.uid));
   if (maxUid === 0) return result;
   await deps.sql.transaction(async (tx) => {
+    // A statement stuck on a lock must not hold the mailbox forever: it fails the batch,
+    // which is then retried one message at a time (watch-mailbox.ts).
+    await tx.query("SELECT set_config('statement_timeout', $1, true)", [
+      String(STATEMENT_TIMEOUT_MS),
+    ]);
     const ctx = await loadBatchContext(
       tx,
       { mailbox: mailbox.key, keys: deps.signingKeys },
