@@ -112,6 +112,7 @@ export async function start(
         }
       : {}),
     db: app.db,
+    sql: app.sql,
     config: app.config,
     clock: app.clock,
     log: app.log,

@@ -5,12 +5,14 @@
  */
 import type { Config } from "../config/load-config.ts";
 import type { JobQueue } from "../jobs.ts";
-import type { Clock, Db, Logger, Mailer } from "../types.ts";
+import type { Clock, Db, Logger, Mailer, Sql } from "../types.ts";
 import type { UnsubscribeQueue } from "../unsubscribe/unsubscribe-queue.ts";
 import type { CliFrame, CliRequest } from "../cli/cli-protocol.ts";
 
 export interface HttpDeps {
   db: Db;
+  /** the plain-SQL path on the pg pool (see Sql), for the one-click unsubscribe's statement */
+  sql?: Sql;
   config: Config;
   clock: Clock;
   log: Logger;

@@ -28,6 +28,7 @@ export async function startTestServer(
   const app = await openApp({ purpose: "http test", config });
   const server = createServer({
     db: app.db,
+    sql: app.sql,
     config,
     clock: app.clock,
     log: app.log,
