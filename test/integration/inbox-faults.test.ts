@@ -127,6 +127,9 @@ it("malformed MIME never stalls the watcher: each is recorded (unparseable ones 
   const { user, password } = await newUser();
   const imap = { host: "127.0.0.1", port: dovecot.port, user, password };
   const config = configFor(user, password, dovecot.port, "5", "malformed");
+  // random CJK ideographs, three bytes each in UTF-8, which do not compress
+  const cjk = (n: number) =>
+    String.fromCharCode(...Array.from({ length: n }, () => 0x4e00 + crypto.randomInt(20_000)));
   const hdr = (extra: string) =>
     Buffer.from(`From: m@example.net\r\nTo: ${user}\r\nSubject: malformed\r\n${extra}`);
   const bad: Array<[string, Buffer]> = [
@@ -167,6 +170,16 @@ it("malformed MIME never stalls the watcher: each is recorded (unparseable ones 
     [
       "truncated",
       Buffer.from("From: t@example.net\r\nSubject: trunc\r\nContent-Type: multipart/mi"),
+    ],
+    // Long ids of 8-bit bytes: the Message-ID is the dedupe key and the oldest reference
+    // names the thread, both indexed, and a PostgreSQL index entry holds at most 2,704 bytes.
+    ["Message-ID of 900 three-byte characters", hdr(`Message-ID: <${cjk(900)}>\r\n\r\nhi\r\n`)],
+    [
+      "References of 990 three-byte characters",
+      hdr(
+        `Message-ID: <long-refs@example.net>\r\nIn-Reply-To: <${cjk(990)}>\r\n` +
+          `References: <${cjk(990)}>\r\n\r\nhi\r\n`,
+      ),
     ],
     [
       "2 MB header",
