@@ -10,7 +10,6 @@
 //                       [--through-prisma (the batch's statements through Prisma, not the pg pool)]
 import crypto from "node:crypto";
 import os from "node:os";
-import { defaultReadThreads } from "../src/adapters/message-reader.ts";
 import { parseMime } from "../src/adapters/parse-mime.ts";
 import { loadConfig } from "../src/config/load-config.ts";
 import { classifyMessage } from "../src/inbox/classify-message.ts";
@@ -162,7 +161,7 @@ try {
   const kinds = await app.db.inboundMessage.groupBy({ by: ["kind"], _count: { _all: true } });
   console.log(
     `ingest: ${N} messages recorded in ${seconds.toFixed(2)} s = ${(N / seconds).toFixed(0)} msg/s ` +
-      `(batch ${BATCH}, ${config.inbox.readThreads ?? defaultReadThreads()} reader threads, ` +
+      `(batch ${BATCH}, ${config.inbox.readThreads} reader threads, ` +
       `${THROUGH_PRISMA ? "statements through Prisma" : "statements on the pg pool"}); ` +
       kinds.map((k) => `${k.kind} ${k._count._all}`).join(", "),
   );

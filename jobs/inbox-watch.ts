@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { openImapInboxSession } from "../src/adapters/imap-inbox-session.ts";
-import { createMessageReader, defaultReadThreads } from "../src/adapters/message-reader.ts";
+import { createMessageReader } from "../src/adapters/message-reader.ts";
 import { readOptionsOf } from "../src/inbox/read-message.ts";
 import { watchMailbox } from "../src/inbox/watch-mailbox.ts";
 import { defineJob } from "../src/jobs.ts";
@@ -18,7 +18,7 @@ export const inboxWatch = defineJob({
   concurrency: 1000,
   async handler({ mailbox }, ctx) {
     const reader = createMessageReader({
-      threads: ctx.config.inbox.readThreads ?? defaultReadThreads(),
+      threads: ctx.config.inbox.readThreads,
       ...readOptionsOf(ctx.config),
     });
     try {

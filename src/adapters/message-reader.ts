@@ -18,14 +18,11 @@
  * `threads: 0` reads on the calling thread (no stall guard).
  */
 import { createRequire } from "node:module";
-import os from "node:os";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { AppError } from "../errors.ts";
-import { classifyMessage } from "../inbox/classify-message.ts";
 import { readMessage, unreadable, type ReadMessage } from "../inbox/read-message.ts";
-import { parseMime } from "./parse-mime.ts";
-import type { ReadOptions } from "./read-worker.ts";
+import { readDepsOf, type ReadOptions } from "./read-worker.ts";
 
 export interface MessageReader {
   read(raw: Buffer): Promise<ReadMessage>;
@@ -43,15 +40,10 @@ export interface MessageReaderOptions extends ReadOptions {
   entry?: string;
 }
 
-/** One per core but one (the watcher's own thread needs one), at least one, at most four. */
-export function defaultReadThreads(): number {
-  return Math.max(1, Math.min(4, os.availableParallelism() - 1));
-}
-
 export function createMessageReader(opts: MessageReaderOptions): MessageReader {
   const { threads, stallMs = 60_000, maxHeapMb = 1024, entry = entryUrl, ...options } = opts;
   if (threads <= 0) {
-    const deps = { parse: (raw: Buffer) => parseMime(raw), classify: classifyMessage, ...options };
+    const deps = readDepsOf(options);
     return { read: (raw) => readMessage(deps, raw), close: async () => {} };
   }
   const slots: Array<ReaderThread | null> = Array.from({ length: threads }, () => null);

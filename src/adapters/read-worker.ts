@@ -10,17 +10,25 @@ import { parseMime } from "./parse-mime.ts";
 
 export type ReadOptions = Pick<ReadDeps, "unsubscribeAddresses" | "ownAddresses">;
 
-export interface ReadRequest {
+interface ReadRequest {
   id: number;
   raw: Uint8Array;
+}
+
+/** The production parse and classification, on whichever thread reads. */
+export function readDepsOf(
+  options: ReadOptions,
+  parse: ReadDeps["parse"] = (raw) => parseMime(raw),
+): ReadDeps {
+  return { parse, classify: classifyMessage, ...options };
 }
 
 export function serveReads(
   port: MessagePort,
   options: ReadOptions,
-  parse: ReadDeps["parse"] = (raw) => parseMime(raw),
+  parse?: ReadDeps["parse"],
 ): void {
-  const deps: ReadDeps = { parse, classify: classifyMessage, ...options };
+  const deps = readDepsOf(options, parse);
   let queue = Promise.resolve();
   port.on("message", ({ id, raw }: ReadRequest) => {
     const bytes = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);

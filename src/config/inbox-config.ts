@@ -17,6 +17,7 @@
  * it), never in an error message, and never in the database.
  */
 import fs from "node:fs";
+import os from "node:os";
 import { z } from "zod";
 import { AppError } from "../errors.ts";
 
@@ -43,8 +44,8 @@ export interface InboxConfig {
   mailboxes: WatchedMailbox[];
   pollSeconds: number;
   batchSize: number;
-  /** worker threads that parse and classify (0: the watcher's own thread; unset: per core) */
-  readThreads: number | undefined;
+  /** worker threads that parse and classify (0: the watcher's own thread) */
+  readThreads: number;
   doneKeyword: string;
   /** move processed messages here instead of only flagging them; unparseable ones stay */
   moveTo: string | undefined;
@@ -108,7 +109,8 @@ export function parseInboxConfig(raw: InboxRaw, env: Record<string, string>): In
     mailboxes: names.flatMap((name) => mailboxesOf(name, env)),
     pollSeconds: raw.INBOX_POLL_SECONDS,
     batchSize: raw.INBOX_BATCH_SIZE,
-    readThreads: raw.INBOX_READ_THREADS,
+    // by default one per core but one (the watcher's own thread needs one), at least one, at most four
+    readThreads: raw.INBOX_READ_THREADS ?? Math.max(1, Math.min(4, os.availableParallelism() - 1)),
     doneKeyword: raw.INBOX_DONE_KEYWORD,
     moveTo: raw.INBOX_MOVE_TO,
     createContacts: raw.INBOX_CREATE_CONTACTS,

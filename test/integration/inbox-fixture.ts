@@ -3,7 +3,7 @@
 // in-process against a real Dovecot.
 import { ImapFlow } from "imapflow";
 import { openImapInboxSession } from "../../src/adapters/imap-inbox-session.ts";
-import { createMessageReader, defaultReadThreads } from "../../src/adapters/message-reader.ts";
+import { createMessageReader } from "../../src/adapters/message-reader.ts";
 import type { Config } from "../../src/config/load-config.ts";
 import { readOptionsOf } from "../../src/inbox/read-message.ts";
 import { watchMailbox } from "../../src/inbox/watch-mailbox.ts";
@@ -270,7 +270,7 @@ export function runWatcher(
 ): { stop(): Promise<void>; done: Promise<void> } {
   const abort = new AbortController();
   const reader = createMessageReader({
-    threads: deps.config.inbox.readThreads ?? defaultReadThreads(),
+    threads: deps.config.inbox.readThreads,
     ...readOptionsOf(deps.config),
   });
   const done = watchMailbox(
